@@ -1,0 +1,111 @@
+"""A person's declared finances: the income and capital an officer records once.
+
+Amounts are integer pence. The means-test engine (core/assessment) reads these to produce a
+versioned assessment; the vocabulary of types is the one in the assessment JSON contract.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+from carecharge.apps.people.models import ServiceUser
+
+
+class IncomeType(models.TextChoices):
+    STATE_PENSION = "state_pension", "State Pension (basic)"
+    NEW_STATE_PENSION = "new_state_pension", "New State Pension"
+    PENSION_CREDIT_GUARANTEE = "pension_credit_guarantee", "Pension Credit (guarantee credit)"
+    PENSION_CREDIT_SAVINGS_CREDIT = "pension_credit_savings_credit", "Pension Credit (savings credit)"
+    UNIVERSAL_CREDIT = "universal_credit", "Universal Credit"
+    ESA = "esa", "Employment and Support Allowance"
+    JSA = "jsa", "Jobseeker's Allowance"
+    INCOME_SUPPORT = "income_support", "Income Support"
+    CARERS_ALLOWANCE = "carers_allowance", "Carer's Allowance"
+    ATTENDANCE_ALLOWANCE = "attendance_allowance", "Attendance Allowance"
+    CONSTANT_ATTENDANCE_ALLOWANCE = "constant_attendance_allowance", "Constant Attendance Allowance"
+    DLA_CARE = "dla_care", "Disability Living Allowance (care)"
+    DLA_MOBILITY = "dla_mobility", "Disability Living Allowance (mobility)"
+    PIP_DAILY_LIVING = "pip_daily_living", "Personal Independence Payment (daily living)"
+    PIP_MOBILITY = "pip_mobility", "Personal Independence Payment (mobility)"
+    ADP_DAILY_LIVING = "adp_daily_living", "Adult Disability Payment (daily living)"
+    ADP_MOBILITY = "adp_mobility", "Adult Disability Payment (mobility)"
+    ARMED_FORCES_INDEPENDENCE_PAYMENT = "armed_forces_independence_payment", "Armed Forces Independence Payment"
+    INDUSTRIAL_INJURIES = "industrial_injuries", "Industrial Injuries Disablement Benefit"
+    SEVERE_DISABLEMENT_ALLOWANCE = "severe_disablement_allowance", "Severe Disablement Allowance"
+    WAR_PENSION = "war_pension", "War Pension"
+    WAR_WIDOWS_PENSION = "war_widows_pension", "War Widow's Pension"
+    GUARANTEED_INCOME_PAYMENT = "guaranteed_income_payment", "Guaranteed Income Payment"
+    OCCUPATIONAL_PENSION = "occupational_pension", "Occupational pension"
+    PRIVATE_PENSION = "private_pension", "Private pension"
+    ANNUITY = "annuity", "Annuity"
+    EARNINGS = "earnings", "Earnings"
+    SELF_EMPLOYED_EARNINGS = "self_employed_earnings", "Self-employed earnings"
+    RENTAL_INCOME = "rental_income", "Rental income"
+    MAINTENANCE = "maintenance", "Maintenance"
+    HOUSING_BENEFIT = "housing_benefit", "Housing Benefit"
+    COUNCIL_TAX_SUPPORT = "council_tax_support", "Council Tax Support"
+    CHILD_BENEFIT = "child_benefit", "Child Benefit"
+    CHILD_TAX_CREDIT = "child_tax_credit", "Child Tax Credit"
+    WINTER_FUEL_PAYMENT = "winter_fuel_payment", "Winter Fuel Payment"
+    CHARITABLE_PAYMENT = "charitable_payment", "Charitable payment"
+    OTHER = "other", "Other"
+
+
+class CapitalType(models.TextChoices):
+    SAVINGS = "savings", "Savings"
+    INVESTMENTS = "investments", "Investments"
+    PREMIUM_BONDS = "premium_bonds", "Premium Bonds"
+    SHARES = "shares", "Shares"
+    MAIN_HOME = "main_home", "Main home"
+    OTHER_PROPERTY = "other_property", "Other property"
+    LAND = "land", "Land"
+    NOTIONAL = "notional", "Notional capital (deprivation)"
+    OTHER = "other", "Other"
+
+
+class IncomeItem(models.Model):
+    person = models.ForeignKey(ServiceUser, on_delete=models.PROTECT, related_name="income_items")
+    type = models.CharField(max_length=40, choices=IncomeType.choices)
+    # Benefit rate where the benefit has several (higher/lower, enhanced/standard, ...).
+    rate = models.CharField(max_length=20, blank=True)
+    weekly_pence = models.BigIntegerField()
+    joint = models.BooleanField(default=False)
+    label = models.CharField(max_length=100, blank=True)
+    start_date = models.DateField()
+    end_date = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["person", "type", "start_date"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(weekly_pence__gte=0), name="income_not_negative"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_type_display()} {self.weekly_pence}p a week"
+
+
+class CapitalItem(models.Model):
+    person = models.ForeignKey(ServiceUser, on_delete=models.PROTECT, related_name="capital_items")
+    type = models.CharField(max_length=20, choices=CapitalType.choices)
+    amount_pence = models.BigIntegerField()
+    joint = models.BooleanField(default=False)
+    # The fraction owned, for property shared other than equally with a partner.
+    share = models.DecimalField(max_digits=5, decimal_places=4, default=1)
+    label = models.CharField(max_length=100, blank=True)
+    valued_on = models.DateField()
+
+    class Meta:
+        ordering = ["person", "type"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(amount_pence__gte=0), name="capital_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(share__gt=0) & models.Q(share__lte=1), name="share_is_a_fraction"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_type_display()} {self.amount_pence}p"

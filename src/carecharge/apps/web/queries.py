@@ -1,0 +1,46 @@
+"""What the home page shows: the work waiting for the signed-in officer's roles."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from carecharge.apps.care.models import ImportBatch, ImportStatus, ServiceLine, Suspension
+from carecharge.apps.people.models import ServiceUser
+
+
+def work_to_do(*, today: date) -> list[dict[str, Any]]:
+    week_ahead = today + timedelta(days=7)
+    recent = today - timedelta(days=30)
+    items = [
+        {
+            "label": "Care data files rejected in the last 30 days",
+            "count": ImportBatch.objects.filter(
+                status=ImportStatus.REJECTED, business_date__gte=recent
+            ).count(),
+            "url_name": "care:import",
+        },
+        {
+            "label": "Deaths recorded in the last 30 days (final accounts to check)",
+            "count": ServiceUser.objects.filter(
+                date_of_death__gte=recent, date_of_death__lte=today
+            ).count(),
+            "url_name": "people:search",
+            "query": "deceased=recent",
+        },
+        {
+            "label": "Suspensions open today (hospital, holiday or other)",
+            "count": Suspension.objects.filter(start_date__lte=today)
+            .exclude(end_date__lt=today)
+            .count(),
+            "url_name": "people:search",
+            "query": "suspended=today",
+        },
+        {
+            "label": "Service lines ending in the next 7 days",
+            "count": ServiceLine.objects.filter(end_date__gte=today, end_date__lte=week_ahead).count(),
+            "url_name": "people:search",
+            "query": "ending=week",
+        },
+    ]
+    return items

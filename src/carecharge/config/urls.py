@@ -1,0 +1,11 @@
+"""The URL map: each app owns its own patterns under a namespace."""
+
+from django.urls import include, path
+
+urlpatterns = [
+    path("accounts/", include("carecharge.apps.accounts.urls")),
+    path("people/", include("carecharge.apps.people.urls")),
+    path("care/", include("carecharge.apps.care.urls")),
+    path("audit/", include("carecharge.apps.audit.urls")),
+    path("", include("carecharge.apps.web.urls")),
+]

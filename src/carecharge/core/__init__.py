@@ -1,0 +1,1 @@
+"""Pure domain core: no Django, no database, no clock."""
