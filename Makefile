@@ -59,10 +59,10 @@ lint:
 	$(BIN)/ruff format --check src tests
 
 typecheck:
-	$(BIN)/mypy
+	$(TEST_ENV) $(BIN)/mypy
 
 importlint:
-	$(BIN)/lint-imports
+	$(TEST_ENV) $(BIN)/lint-imports
 
 check: install lint typecheck importlint
 

@@ -75,10 +75,10 @@ class RoundingMode(StrEnum):
     """Towards plus infinity."""
 
 
-def _require_pence(pence: object) -> int:
+def _require_pence(pence: object, what: str = "a whole number of pence") -> int:
     # bool is an int subclass and float would silently lose pennies; both are always bugs here.
     if isinstance(pence, bool) or not isinstance(pence, int):
-        raise TypeError(f"expected a whole number of pence (int), got {type(pence).__name__}")
+        raise TypeError(f"expected {what} (int), got {type(pence).__name__}")
     return pence
 
 
@@ -239,7 +239,7 @@ def apportion(total_pence: Pence, weights: Sequence[int]) -> list[Pence]:
     ``apportion(1000, [1] * 7)`` -> ``[143, 143, 143, 143, 143, 143, 142]``.
     """
     total = _require_pence(total_pence)
-    parts_weights = [_require_pence(w) for w in weights]
+    parts_weights = [_require_pence(w, "whole-number weights") for w in weights]
     if not parts_weights:
         raise ValueError("cannot apportion over no weights")
     if any(w < 0 for w in parts_weights):

@@ -91,8 +91,7 @@ def _real_date(value: str, year: int, month: int, day: int, *, day_first: bool) 
     days_in_month = calendar.monthrange(year, month)[1]
     if day > days_in_month:
         raise FieldError(
-            f"{value} is not a real date: {_MONTH_NAMES[month - 1]} {year} has "
-            f"{days_in_month} days"
+            f"{value} is not a real date: {_MONTH_NAMES[month - 1]} {year} has {days_in_month} days"
         )
     return date(year, month, day)
 

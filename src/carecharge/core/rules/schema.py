@@ -149,7 +149,7 @@ ROUNDING_KEYS: Final = ("base", "direction")
 E = TypeVar("E", bound=StrEnum)
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_PLAIN_INT = re.compile(r"^(0|[1-9][0-9]*)$")
+_PLAIN_INT = re.compile(r"^-?(0|[1-9][0-9]*)$")
 _PERCENT = re.compile(r"^(0|[1-9][0-9]*)(\.[0-9]+)?$")
 _URL = re.compile(r"^https?://\S+$")
 # A second sentence: terminal punctuation, whitespace, then a capital letter.

@@ -227,8 +227,10 @@ def test_a_good_file_loads(rules_root: Path, write_rule: WriteRule) -> None:
             id="unknown-entry-key",
         ),
         pytest.param(
-            GOOD.replace("        url: https://www.gov.uk/example", "        url: https://x.uk\n"
-                         "        page: 4"),
+            GOOD.replace(
+                "        url: https://www.gov.uk/example",
+                "        url: https://x.uk\n        page: 4",
+            ),
             "values.2025-04-07.reference[0].page",
             "unknown key 'page'",
             id="unknown-reference-key",
@@ -259,8 +261,8 @@ def test_a_good_file_loads(rules_root: Path, write_rule: WriteRule) -> None:
         ),
         pytest.param(
             GOOD + '  "2025-04-07":\n    value: 1\n' + REF,
-            "values.2025-04-07",
-            "the same effective date appears twice",
+            "values",
+            "duplicate key '2025-04-07'",
             id="duplicate-date-quoted",
         ),
         pytest.param(
@@ -359,7 +361,7 @@ def test_ignores_readme_and_hidden_files(rules_root: Path, write_rule: WriteRule
 
 
 def test_refuses_a_tree_without_rules(rules_root: Path) -> None:
-    with pytest.raises(RuleError, match="no .yaml rule files found"):
+    with pytest.raises(RuleError, match=r"no \.yaml rule files found"):
         load_rules(rules_root)
 
 
@@ -378,9 +380,7 @@ def test_values_of_each_unit_load_with_the_right_type(
     write_rule("england/t/weeks.yaml", doc("weeks", "value: 12"))
     write_rule("england/t/flag.yaml", doc("bool", "value: false"))
     write_rule("england/t/words.yaml", doc("text", "value: monthly"))
-    write_rule(
-        "england/t/rounding.yaml", doc("rounding", "value: {base: 100, direction: up}")
-    )
+    write_rule("england/t/rounding.yaml", doc("rounding", "value: {base: 100, direction: up}"))
     write_rule("england/t/pence.yaml", GOOD)
     book = load_rules(rules_root)
 
