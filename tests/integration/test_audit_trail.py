@@ -16,8 +16,12 @@ pytestmark = pytest.mark.django_db
 def event() -> AuditEvent:
     user = User.objects.create_user("asha.patel")
     return record_event(
-        actor=user, action="update", instance=user,
-        changes={"email": ["", "asha@example.org"]}, reason="Typo", source="web",
+        actor=user,
+        action="update",
+        instance=user,
+        changes={"email": ["", "asha@example.org"]},
+        reason="Typo",
+        source="web",
     )
 
 

@@ -24,7 +24,9 @@ def run(*args: str) -> str:
 def test_help_lists_our_commands_first() -> None:
     result = subprocess.run(
         [sys.executable, "-m", "carecharge.cli", "--help"],
-        capture_output=True, text=True, timeout=120,
+        capture_output=True,
+        text=True,
+        timeout=120,
         env={"CARECHARGE_TESTING": "true", "PATH": "/usr/bin:/bin"},
     )
     assert result.returncode == 0, result.stderr

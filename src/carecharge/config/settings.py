@@ -50,8 +50,10 @@ if not SECRET_KEY:
             "SECRET_KEY is not set. Set it to a long random value (at least 50 characters), "
             "or set DEBUG=true for a development machine."
         )
-if not DEBUG and not TESTING and (
-    SECRET_KEY == _INSECURE_KEY or len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5
+if (
+    not DEBUG
+    and not TESTING
+    and (SECRET_KEY == _INSECURE_KEY or len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5)
 ):
     raise ImproperlyConfigured(
         "SECRET_KEY is too weak for DEBUG=false: use at least 50 random characters."

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.auth import authenticate, login, logout, update_session_auth_hash
 from django.contrib.auth.forms import PasswordChangeForm
+from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -44,8 +45,12 @@ def sign_in(request: HttpRequest) -> HttpResponse:
                 operations.clear_failed_sign_ins(username)
                 login(request, user)
                 record_event(
-                    actor=user, action="account.signed_in", instance=user, changes={},
-                    reason="", source="web",
+                    actor=user,
+                    action="account.signed_in",
+                    instance=user,
+                    changes={},
+                    reason="",
+                    source="web",
                 )
                 return redirect(_safe_next(request))
             state = operations.record_failed_sign_in(username, now=now)
@@ -89,13 +94,18 @@ def sign_out(request: HttpRequest) -> HttpResponse:
 @roles(ALL_ROLES)
 @require_http_methods(["GET", "POST"])
 def change_password(request: HttpRequest) -> HttpResponse:
+    assert isinstance(request.user, User)  # the middleware admits only signed-in users
     form = PasswordChangeForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = form.save()
         update_session_auth_hash(request, user)
         record_event(
-            actor=user, action="account.password_changed", instance=user, changes={},
-            reason="", source="web",
+            actor=user,
+            action="account.password_changed",
+            instance=user,
+            changes={},
+            reason="",
+            source="web",
         )
         return render(request, "accounts/password_changed.html")
     return render(request, "accounts/change_password.html", {"form": form})

@@ -15,7 +15,10 @@ class IncomeType(models.TextChoices):
     STATE_PENSION = "state_pension", "State Pension (basic)"
     NEW_STATE_PENSION = "new_state_pension", "New State Pension"
     PENSION_CREDIT_GUARANTEE = "pension_credit_guarantee", "Pension Credit (guarantee credit)"
-    PENSION_CREDIT_SAVINGS_CREDIT = "pension_credit_savings_credit", "Pension Credit (savings credit)"
+    PENSION_CREDIT_SAVINGS_CREDIT = (
+        "pension_credit_savings_credit",
+        "Pension Credit (savings credit)",
+    )
     UNIVERSAL_CREDIT = "universal_credit", "Universal Credit"
     ESA = "esa", "Employment and Support Allowance"
     JSA = "jsa", "Jobseeker's Allowance"
@@ -29,7 +32,10 @@ class IncomeType(models.TextChoices):
     PIP_MOBILITY = "pip_mobility", "Personal Independence Payment (mobility)"
     ADP_DAILY_LIVING = "adp_daily_living", "Adult Disability Payment (daily living)"
     ADP_MOBILITY = "adp_mobility", "Adult Disability Payment (mobility)"
-    ARMED_FORCES_INDEPENDENCE_PAYMENT = "armed_forces_independence_payment", "Armed Forces Independence Payment"
+    ARMED_FORCES_INDEPENDENCE_PAYMENT = (
+        "armed_forces_independence_payment",
+        "Armed Forces Independence Payment",
+    )
     INDUSTRIAL_INJURIES = "industrial_injuries", "Industrial Injuries Disablement Benefit"
     SEVERE_DISABLEMENT_ALLOWANCE = "severe_disablement_allowance", "Severe Disablement Allowance"
     WAR_PENSION = "war_pension", "War Pension"

@@ -46,9 +46,7 @@ def snapshot(instance: models.Model, fields: Iterable[str] | None = None) -> dic
 
 def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, list[Any]]:
     keys = list(dict.fromkeys([*before.keys(), *after.keys()]))
-    return {
-        k: [before.get(k), after.get(k)] for k in keys if before.get(k) != after.get(k)
-    }
+    return {k: [before.get(k), after.get(k)] for k in keys if before.get(k) != after.get(k)}
 
 
 def record_event(
@@ -104,6 +102,10 @@ def record_update(
     if not changes:
         return None
     return record_event(
-        actor=actor, action=action, instance=instance, changes=changes, reason=reason,
+        actor=actor,
+        action=action,
+        instance=instance,
+        changes=changes,
+        reason=reason,
         source=source,
     )

@@ -13,8 +13,9 @@ from .queries import history_for
 
 # Only record types whose history staff may read through this generic page.
 _READABLE = {
-    "care.provider": CASEWORK_ROLES,
-    "care.service": CASEWORK_ROLES,
+    # Administrators maintain the catalogue and providers, so they may read their history.
+    "care.provider": CASEWORK_ROLES | {Role.ADMINISTRATOR},
+    "care.service": CASEWORK_ROLES | {Role.ADMINISTRATOR},
     "care.importbatch": CASEWORK_ROLES,
     "auth.user": frozenset({Role.ADMINISTRATOR, Role.AUDITOR}),
 }

@@ -13,31 +13,37 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
+
+def _words(text: str, separator: str | None = None) -> tuple[str, ...]:
+    # Long word lists read better as running text than as one quoted string per line.
+    return tuple(text.split(separator))
+
+
 # Forenames common among people now in their seventies to nineties ...
-OLDER_FEMALE = (
+OLDER_FEMALE = _words(
     "Margaret Patricia Joan Dorothy Jean Barbara Mary Sheila Brenda Maureen Doreen Irene "
     "Joyce Eileen Audrey Betty Valerie Sylvia Pauline Shirley Elizabeth Kathleen Marjorie "
     "Edna Gladys Hilda Iris Vera Janet Christine Ann Sandra Carol Susan Linda Gillian Rita"
-).split()
-OLDER_MALE = (
+)
+OLDER_MALE = _words(
     "John David Michael Peter Robert Brian Alan Kenneth William James Anthony Roy Derek "
     "Ronald George Frank Keith Terence Raymond Dennis Colin Geoffrey Leslie Norman Stanley "
     "Arthur Eric Harold Bernard Gordon Malcolm Trevor Barry Graham Richard Thomas Donald"
-).split()
+)
 # ... and among working-age adults.
-YOUNGER_FEMALE = (
+YOUNGER_FEMALE = _words(
     "Sarah Emma Claire Laura Rachel Rebecca Hannah Nicola Louise Amy Kelly Lisa Joanne "
     "Michelle Victoria Charlotte Gemma Samantha Jennifer Katie Sophie Helen Zoe Natalie "
     "Jessica Lucy Amanda Aisha Fatima Priya"
-).split()
-YOUNGER_MALE = (
+)
+YOUNGER_MALE = _words(
     "Daniel Matthew Christopher Andrew Mark Paul Stephen Jonathan Simon Lee Craig Darren "
     "Jamie Ryan Adam Luke Ben Thomas Gareth Wayne Dean Scott Carl Liam Nathan Mohammed "
     "Imran Ravi Tomasz Kwame"
-).split()
-MIDDLE_NAMES = "Ann Mary Elizabeth Jane Louise Marie John James William Edward Alan Peter".split()
+)
+MIDDLE_NAMES = _words("Ann Mary Elizabeth Jane Louise Marie John James William Edward Alan Peter")
 
-SURNAMES = (
+SURNAMES = _words(
     "Smith Jones Taylor Brown Williams Wilson Johnson Davies Robinson Wright Thompson Evans "
     "Walker White Roberts Green Hall Wood Jackson Clarke Patel Khan Lewis James Phillips Mason "
     "Mitchell Rose Davis Rodriguez Cox Alexander Morgan Moore Lee Hughes Edwards Hill Harris "
@@ -46,17 +52,17 @@ SURNAMES = (
     "Lloyd Gray Matthews Stevens Fisher Mills Kelly Murphy Saunders Pearson Barker Dixon "
     "Richardson Gibson Foster Ahmed Hussain Begum Ali Singh Kaur Nowak Kowalski O'Brien "
     "Fletcher Barnes Russell Price Dawson Holland Sutton Owen Reid Burton Lamb Spencer Atkinson"
-).split()
+)
 
-STREETS = (
+STREETS = _words(
     "Church Station Victoria Park Mill Manor Queens Kings Albert Grange Orchard Meadow "
     "Chestnut Beech Willow Elm Oak Ash Hawthorn Rowan Linden Cedar Holly Laburnum Primrose "
     "Bluebell Heather Fern Windsor York Lancaster Stafford Percy Howard Neville Cromwell "
     "Nelson Wellington Granville Ruskin Tennyson Milton Shelley Wordsworth Brunel Telford "
     "Stephenson Darwin Newton Faraday Kelvin Somerset Devon Cornwall Dorset"
-).split()
-STREET_KINDS = "Road Street Lane Avenue Close Drive Crescent Way Gardens Grove Place Court".split()
-HOUSE_NAMES = "Rose Cottage|The Laurels|Fairview|The Willows|Hillcrest|Meadow View".split("|")
+)
+STREET_KINDS = _words("Road Street Lane Avenue Close Drive Crescent Way Gardens Grove Place Court")
+HOUSE_NAMES = _words("Rose Cottage|The Laurels|Fairview|The Willows|Hillcrest|Meadow View", "|")
 
 # Fictional towns in the demo borough. Their outward codes are real postcode districts (in
 # East Anglia) so every postcode has a genuine shape; the streets and towns are invented.
@@ -103,7 +109,9 @@ def home_address(rng: random.Random, *, elsewhere: bool = False) -> PostalAddres
     roll = rng.random()
     if roll < 0.08:
         # A named house: the name takes the first line, the street the second.
-        return PostalAddress(rng.choice(HOUSE_NAMES), street_name(rng), town, postcode(rng, outward))
+        return PostalAddress(
+            rng.choice(HOUSE_NAMES), street_name(rng), town, postcode(rng, outward)
+        )
     if roll < 0.20:
         flat = f"Flat {rng.randint(1, 24)}, {rng.choice(STREETS)} House"
         return PostalAddress(flat, street_name(rng), town, postcode(rng, outward))

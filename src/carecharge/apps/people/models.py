@@ -45,7 +45,7 @@ class ServiceUser(models.Model):
         max_length=20, choices=PreferredFormat.choices, default=PreferredFormat.STANDARD
     )
     preferred_language = models.CharField(max_length=40, blank=True)
-    date_of_death = models.DateField(null=True, blank=True)
+    date_of_death = models.DateField(null=True, blank=True, db_index=True)
     # Restricted records (staff, relatives of staff, public figures) are hidden from search
     # results unless the officer opens them deliberately.
     restricted = models.BooleanField(default=False)

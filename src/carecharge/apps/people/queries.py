@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 
 from carecharge.apps.accounts.roles import Role, has_any_role
@@ -46,8 +46,7 @@ class SearchTerms:
     @property
     def empty(self) -> bool:
         return not (
-            self.references or self.nhs_number or self.postcode or self.dates_of_birth
-            or self.names
+            self.references or self.nhs_number or self.postcode or self.dates_of_birth or self.names
         )
 
 
@@ -79,16 +78,20 @@ def parse_search(text: str) -> SearchTerms:
     references: list[str] = []
     dates: list[date] = []
     names: list[str] = []
+    nhs_word: str | None = None
     for word in text.split(" "):
         when = _as_date(word)
         if _REFERENCE.fullmatch(word):
             references.append(word)
+        elif normalise_nhs_number(word) is not None:
+            nhs_word = normalise_nhs_number(word)
         elif when is not None:
             dates.append(when)
         else:
             names.append(word.strip(","))
     return SearchTerms(
         references=tuple(references),
+        nhs_number=nhs_word,
         dates_of_birth=tuple(dates),
         names=tuple(n for n in names if n),
     )
@@ -119,26 +122,23 @@ def _apply_filters(
             date_of_death__gte=today - timedelta(days=30), date_of_death__lte=today
         )
     if filters.get("suspended") == "today":
-        open_today = Suspension.objects.filter(person=OuterRef("pk"), start_date__lte=today)
-        people = people.filter(
-            Exists(open_today.filter(Q(end_date__isnull=True) | Q(end_date__gte=today)))
+        # Start from the few open suspensions rather than test every person.
+        open_today = Suspension.objects.filter(start_date__lte=today).filter(
+            Q(end_date__isnull=True) | Q(end_date__gte=today)
         )
+        people = people.filter(pk__in=open_today.values("person_id"))
     if filters.get("ending") == "week":
         ending = ServiceLine.objects.filter(
-            package__person=OuterRef("pk"),
-            end_date__gte=today,
-            end_date__lte=today + timedelta(days=7),
+            end_date__gte=today, end_date__lte=today + timedelta(days=7)
         )
-        people = people.filter(Exists(ending))
+        people = people.filter(pk__in=ending.values("package__person_id"))
     return people
 
 
 def known_filters(params: Any) -> dict[str, str]:
     """The home-page filters present in a query string, ignoring unknown values."""
     return {
-        name: params.get(name)
-        for name, values in FILTERS.items()
-        if params.get(name) in values
+        name: params.get(name) for name, values in FILTERS.items() if params.get(name) in values
     }
 
 
@@ -150,11 +150,10 @@ def search_people(
     if terms.empty and not filters:
         return None
     home_postcode = Address.objects.filter(person=OuterRef("pk"), role=AddressRole.HOME)
-    people = ServiceUser.objects.annotate(
-        home_postcode=Subquery(home_postcode.values("postcode")[:1])
+    people = _apply_filters(_apply_terms(ServiceUser.objects.all(), terms), filters, today)
+    return people.annotate(home_postcode=Subquery(home_postcode.values("postcode")[:1])).order_by(
+        "surname", "forename", "id"
     )
-    people = _apply_filters(_apply_terms(people, terms), filters, today)
-    return people.order_by("surname", "forename", "id")
 
 
 def person_or_404(pk: int) -> ServiceUser:
@@ -213,3 +212,7 @@ def financial_items(person: ServiceUser) -> tuple[list[Any], list[Any]]:
         list(IncomeItem.objects.filter(person=person).order_by("type", "start_date")),
         list(CapitalItem.objects.filter(person=person).order_by("type", "valued_on")),
     )
+
+
+def address_for(person: ServiceUser, role: str) -> Address | None:
+    return Address.objects.filter(person=person, role=role).first()

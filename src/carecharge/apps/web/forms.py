@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.forms import widgets
 
 # Most specific first: Django's widget classes inherit from one another.
 _CLASSES: tuple[tuple[type[forms.Widget], str, str], ...] = (
@@ -20,7 +21,7 @@ _CLASSES: tuple[tuple[type[forms.Widget], str, str], ...] = (
     (forms.FileInput, "govuk-file-upload", "govuk-file-upload--error"),
     (forms.Select, "govuk-select", "govuk-select--error"),
     (forms.Textarea, "govuk-textarea", "govuk-textarea--error"),
-    (forms.Input, "govuk-input", "govuk-input--error"),
+    (widgets.Input, "govuk-input", "govuk-input--error"),
 )
 
 

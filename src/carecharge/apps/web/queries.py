@@ -38,7 +38,9 @@ def work_to_do(*, today: date) -> list[dict[str, Any]]:
         },
         {
             "label": "Service lines ending in the next 7 days",
-            "count": ServiceLine.objects.filter(end_date__gte=today, end_date__lte=week_ahead).count(),
+            "count": ServiceLine.objects.filter(
+                end_date__gte=today, end_date__lte=week_ahead
+            ).count(),
             "url_name": "people:search",
             "query": "ending=week",
         },

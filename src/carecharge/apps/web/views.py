@@ -3,9 +3,17 @@ from __future__ import annotations
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.urls import resolve, reverse
 from django.utils import timezone
 
-from carecharge.apps.accounts.roles import ALL_ROLES, public, roles, user_roles, Role
+from carecharge.apps.accounts.roles import (
+    ALL_ROLES,
+    Role,
+    public,
+    roles,
+    user_roles,
+    view_roles,
+)
 
 from .queries import work_to_do
 
@@ -15,11 +23,13 @@ def home(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     mine = user_roles(request.user)
     casework = bool(mine - {Role.ADMINISTRATOR})
-    return render(
-        request,
-        "web/home.html",
-        {"today": today, "work": work_to_do(today=today) if casework else [], "casework": casework},
-    )
+    # Only offer work whose page this officer may open.
+    work = [
+        item
+        for item in (work_to_do(today=today) if casework else [])
+        if (view_roles(resolve(reverse(item["url_name"])).func) or frozenset()) & mine
+    ]
+    return render(request, "web/home.html", {"today": today, "work": work, "casework": casework})
 
 
 @public

@@ -64,8 +64,12 @@ class Command(BaseCommand):
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from None
         operations.user_create(
-            username=options["username"], password=password, full_name=options["name"],
-            email=options["email"], role_names=options["role"], actor=None,
+            username=options["username"],
+            password=password,
+            full_name=options["name"],
+            email=options["email"],
+            role_names=options["role"],
+            actor=None,
         )
         self.stdout.write(f"Added {options['username']}.")
 
@@ -77,8 +81,12 @@ class Command(BaseCommand):
         user.groups.set([*keep, *Group.objects.filter(name__in=options["role"])])
         after = sorted(set(options["role"]))
         record_event(
-            actor=None, action="account.roles_changed", instance=user,
-            changes={"roles": [before, after]}, reason=options["reason"], source="command",
+            actor=None,
+            action="account.roles_changed",
+            instance=user,
+            changes={"roles": [before, after]},
+            reason=options["reason"],
+            source="command",
         )
         self.stdout.write(f"{user.username} now has: {', '.join(after)}.")
 
@@ -96,7 +104,11 @@ class Command(BaseCommand):
         user.is_active = False
         user.save(update_fields=["is_active"])
         record_event(
-            actor=None, action="account.deactivated", instance=user,
-            changes={"is_active": [True, False]}, reason=options["reason"], source="command",
+            actor=None,
+            action="account.deactivated",
+            instance=user,
+            changes={"is_active": [True, False]},
+            reason=options["reason"],
+            source="command",
         )
         self.stdout.write(f"{user.username} can no longer sign in.")

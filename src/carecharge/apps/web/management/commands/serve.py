@@ -26,7 +26,7 @@ class Command(BaseCommand):
         worker = None
         if not options["no_worker"]:
             # The worker is its own process so a long batch never blocks a web request.
-            worker = subprocess.Popen(  # noqa: S603 - our own interpreter and command
+            worker = subprocess.Popen(
                 [sys.executable, "-m", "carecharge.cli", "db_worker"],
             )
             self.stdout.write(f"Background worker started (process {worker.pid}).")
@@ -38,8 +38,14 @@ class Command(BaseCommand):
             else:
                 subprocess.run(  # noqa: S603
                     [
-                        sys.executable, "-m", "gunicorn", "carecharge.config.wsgi",
-                        "--bind", f"{options['host']}:{options['port']}", "--workers", "3",
+                        sys.executable,
+                        "-m",
+                        "gunicorn",
+                        "carecharge.config.wsgi",
+                        "--bind",
+                        f"{options['host']}:{options['port']}",
+                        "--workers",
+                        "3",
                     ],
                     check=False,
                 )

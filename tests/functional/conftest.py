@@ -1,0 +1,116 @@
+"""Browser tests: Playwright (sync API) driving Debian's Chromium against the live server."""
+
+from __future__ import annotations
+
+import importlib
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pytest_django.plugin import blocking_manager_key
+
+# Playwright's sync API runs an event loop in this thread, which makes Django refuse ORM calls
+# from the test itself (creating users and records) unless told it is safe here.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+PASSWORD = "a-long-browser-test-password-7"
+
+
+_APPEND_ONLY = importlib.import_module("carecharge.apps.audit.migrations.0002_append_only")
+
+
+def _run(statements: dict[str, list[str]]) -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        for sql in statements[connection.vendor]:
+            cursor.execute(sql)
+
+
+def _restore_triggers() -> None:
+    _run({"sqlite": _APPEND_ONLY.SQLITE_DROP, "postgresql": _APPEND_ONLY.POSTGRES_DROP})
+    _run({"sqlite": _APPEND_ONLY.SQLITE, "postgresql": _APPEND_ONLY.POSTGRES})
+
+
+@pytest.fixture(autouse=True)
+def _audit_triggers_lifted_for_flush(transactional_db: None) -> Iterator[None]:
+    """Live-server tests end by emptying every table, which the audit trail's append-only
+    triggers rightly refuse. They guard the test itself; they are lifted just before the flush
+    and put back straight after it (see pytest_runtest_teardown below)."""
+    yield
+    _run({"sqlite": _APPEND_ONLY.SQLITE_DROP, "postgresql": _APPEND_ONLY.POSTGRES_DROP})
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
+    yield  # every fixture, including the database flush, has been torn down
+    with item.config.stash[blocking_manager_key].unblock():
+        _restore_triggers()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        pytest.skip("Chromium is not installed at /usr/bin/chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser: Any, live_server: Any) -> Iterator[Any]:
+    context = browser.new_context(
+        base_url=live_server.url, viewport={"width": 1280, "height": 900}, locale="en-GB"
+    )
+    context.set_default_timeout(15_000)
+    tab = context.new_page()
+    yield tab
+    context.close()
+
+
+@pytest.fixture
+def officer(transactional_db: None) -> Any:
+    """A charging officer with a known password (groups are re-made: earlier browser tests'
+    database flushes remove the ones the migration created)."""
+    from django.contrib.auth.models import Group, User
+
+    from carecharge.apps.accounts.roles import Role
+
+    group, _ = Group.objects.get_or_create(name=Role.CHARGING_OFFICER)
+    user = User.objects.create_user(
+        username="olivia.officer", password=PASSWORD, first_name="Olivia"
+    )
+    user.groups.add(group)
+    return user
+
+
+@pytest.fixture
+def sign_in(page: Any, officer: Any) -> Callable[[], Any]:
+    """Sign in through the real sign-in form and return the page."""
+
+    def signed_in() -> Any:
+        page.goto("/accounts/sign-in/")
+        page.fill("#id_username", officer.username)
+        page.fill("#id_password", PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        page.get_by_role("heading", name="Your work").wait_for()
+        return page
+
+    return signed_in
