@@ -75,24 +75,38 @@ ALL_PATTERNS = walk(get_resolver())
 @pytest.fixture
 def records(db: None) -> dict[str, Any]:
     person = ServiceUser.objects.create(
-        account_reference="00000018", forename="Ada", surname="Lovelace",
+        account_reference="00000018",
+        forename="Ada",
+        surname="Lovelace",
         date_of_birth=date(1940, 12, 10),
     )
     service = Service.objects.create(
-        code="HC", name="Home care", category=ServiceCategory.HOME_CARE,
-        charging_method=ChargingMethod.MEANS_TESTED, unit=Unit.HOUR,
-        cost_centre="ASC100", subjective_code="9001",
+        code="HC",
+        name="Home care",
+        category=ServiceCategory.HOME_CARE,
+        charging_method=ChargingMethod.MEANS_TESTED,
+        unit=Unit.HOUR,
+        cost_centre="ASC100",
+        subjective_code="9001",
     )
     provider = Provider.objects.create(code="P1", name="Kind Care Ltd")
     package = CarePackage.objects.create(person=person, case_system_id="PK1")
     batch = ImportBatch.objects.create(
-        filename="care.csv", sha256="0" * 64, stored_path="x", size_bytes=1,
-        received_at="2026-11-23T09:00:00Z", business_date=date(2026, 11, 23),
-        status=ImportStatus.REJECTED, problems=[],
+        filename="care.csv",
+        sha256="0" * 64,
+        stored_path="x",
+        size_bytes=1,
+        received_at="2026-11-23T09:00:00Z",
+        business_date=date(2026, 11, 23),
+        status=ImportStatus.REJECTED,
+        problems=[],
     )
     return {
-        "person": person, "service": service, "provider": provider,
-        "package": package, "batch": batch,
+        "person": person,
+        "service": service,
+        "provider": provider,
+        "package": package,
+        "batch": batch,
     }
 
 

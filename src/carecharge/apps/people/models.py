@@ -89,6 +89,7 @@ class Address(models.Model):
     line_2 = models.CharField(max_length=100, blank=True)
     town = models.CharField(max_length=60, blank=True)
     postcode = models.CharField(max_length=8, db_index=True)
+
     # Each role has one current address; older ones stay in the audit history.
     class Meta:
         constraints = [
