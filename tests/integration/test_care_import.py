@@ -28,6 +28,7 @@ from carecharge.apps.accounts.roles import Role
 from carecharge.apps.audit.models import AuditEvent
 from carecharge.apps.audit.operations import record_create
 from carecharge.apps.care import operations
+from carecharge.apps.care.importing import applying
 from carecharge.apps.care.models import (
     CarePackage,
     ImportBatch,
@@ -626,7 +627,7 @@ def test_a_failure_part_way_through_applying_leaves_nothing_changed(
             raise RuntimeError("disk on fire")
         return record_create(**kwargs)
 
-    monkeypatch.setattr(operations, "record_create", fail_on_suspensions)
+    monkeypatch.setattr(applying, "record_create", fail_on_suspensions)
 
     batch = run_import(GOOD)
 
@@ -639,7 +640,7 @@ def test_a_failure_part_way_through_applying_leaves_nothing_changed(
     assert (media / batch.stored_path).read_bytes() == GOOD
 
     # Once the fault is fixed the same file goes in: the failed attempt does not count.
-    monkeypatch.setattr(operations, "record_create", record_create)
+    monkeypatch.setattr(applying, "record_create", record_create)
     retried = run_import(GOOD)
     assert retried.status == ImportStatus.APPLIED
     assert ServiceUser.objects.count() == 3
@@ -656,14 +657,14 @@ def test_a_reference_taken_by_someone_else_is_skipped(
         account_reference=make_account_reference(2), forename="Other", surname="Import",
         date_of_birth=date(1950, 1, 1),
     )  # fmt: skip
-    real_highest = operations._highest_account_sequence
+    real_highest = applying._highest_account_sequence
     reads: list[int] = []
 
     def stale_then_real() -> int:
         reads.append(1)
         return 1 if len(reads) == 1 else real_highest()
 
-    monkeypatch.setattr(operations, "_highest_account_sequence", stale_then_real)
+    monkeypatch.setattr(applying, "_highest_account_sequence", stale_then_real)
 
     batch = run_import(GOOD)
 
@@ -700,7 +701,7 @@ def test_concurrent_imports_never_share_an_account_reference(
     if connection.vendor != "postgresql":
         pytest.skip("SQLite runs one writing transaction at a time, so there is no race")
     request.getfixturevalue("committed_db")
-    real_highest = operations._highest_account_sequence
+    real_highest = applying._highest_account_sequence
     both_have_read = threading.Barrier(2, timeout=10)
     reads: list[str] = []
     first_read = threading.local()
@@ -714,7 +715,7 @@ def test_concurrent_imports_never_share_an_account_reference(
             both_have_read.wait()
         return value
 
-    monkeypatch.setattr(operations, "_highest_account_sequence", read_then_wait)
+    monkeypatch.setattr(applying, "_highest_account_sequence", read_then_wait)
     results: dict[str, ImportBatch] = {}
 
     def run(person_id: str) -> None:
