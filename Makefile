@@ -68,6 +68,7 @@ check: install lint typecheck importlint
 
 bench: install
 	$(TEST_ENV) $(BIN)/python -m carecharge.bench
+	$(TEST_ENV) $(BIN)/python -m carecharge.bench.assess
 
 clean:
 	rm -rf $(VENV) node_modules src/carecharge/apps/web/static/dist var

@@ -12,6 +12,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from carecharge.apps.accounts.roles import (
     ALL_ROLES,
+    ASSESSMENT_ROLES,
     CASEWORK_EDIT_ROLES,
     CASEWORK_ROLES,
     Role,
@@ -55,6 +56,10 @@ EXPECTED: dict[str, frozenset[str] | str] = {
     "care:import": EDIT,
     "care:import_result": EDIT,
     "care:import_template": EDIT,
+    "assessments:start": ASSESSMENT_ROLES,
+    "assessments:edit": ASSESSMENT_ROLES,
+    "assessments:detail": READ,
+    "assessments:compare": READ,
 }
 
 
@@ -115,7 +120,18 @@ def url_for(name: str, pattern: URLPattern, records: dict[str, Any]) -> str:
 
     values: dict[str, Any] = {}
     for key in pattern.pattern.regex.groupindex:
-        if key == "pk":
+        if name.startswith("assessments:") and key in {"pk", "other_pk"}:
+            if "assessment" not in records:  # a draft, made when first needed
+                from carecharge.apps.assessments.models import Assessment
+
+                records["assessment"] = Assessment.objects.create(
+                    person=records["person"], version=1, setting="non_residential",
+                    effective_from=date(2026, 11, 23), created_at="2026-11-23T09:00:00Z",
+                )  # fmt: skip
+            values[key] = records["assessment"].pk
+        elif key == "person_pk":
+            values[key] = records["person"].pk
+        elif key == "pk":
             values[key] = {
                 "care:package": records["package"].pk,
                 "care:import_result": records["batch"].pk,

@@ -6,6 +6,7 @@ urlpatterns = [
     path("accounts/", include("carecharge.apps.accounts.urls")),
     path("people/", include("carecharge.apps.people.urls")),
     path("care/", include("carecharge.apps.care.urls")),
+    path("assessments/", include("carecharge.apps.assessments.urls")),
     path("audit/", include("carecharge.apps.audit.urls")),
     path("", include("carecharge.apps.web.urls")),
 ]

@@ -37,6 +37,8 @@ CASEWORK_ROLES: frozenset[str] = frozenset(
 )
 # Roles that may change service user and care records (the auditor only reads).
 CASEWORK_EDIT_ROLES: frozenset[str] = CASEWORK_ROLES - {Role.AUDITOR}
+# Financial assessments are done by assessment officers and their seniors (who approve).
+ASSESSMENT_ROLES: frozenset[str] = frozenset({Role.ASSESSMENT_OFFICER, Role.SENIOR_OFFICER})
 
 F = TypeVar("F", bound=Callable[..., Any])
 

@@ -115,3 +115,73 @@ class CapitalItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_type_display()} {self.amount_pence}p"
+
+
+class AssessmentState(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    COMPLETED = "completed", "Completed"
+    SUPERSEDED = "superseded", "Superseded"
+
+
+class AssessmentSetting(models.TextChoices):
+    NON_RESIDENTIAL = "non_residential", "Care at home and in the community"
+    RESIDENTIAL_PERMANENT = "residential_permanent", "Care home (permanent)"
+    RESIDENTIAL_TEMPORARY = "residential_temporary", "Care home (temporary or respite)"
+
+
+class Assessment(models.Model):
+    """One version of a person's financial assessment.
+
+    Versions are never edited once completed: a revision is a new version from its effective
+    date, and the older one is marked superseded from that date, keeping its request, result,
+    trace and rules hash so the charge it produced can always be explained.
+    """
+
+    person = models.ForeignKey(ServiceUser, on_delete=models.PROTECT, related_name="assessments")
+    version = models.PositiveIntegerField()
+    state = models.CharField(
+        max_length=12, choices=AssessmentState.choices, default=AssessmentState.DRAFT
+    )
+    setting = models.CharField(max_length=30, choices=AssessmentSetting.choices)
+    effective_from = models.DateField()
+    effective_to = models.DateField(null=True, blank=True)
+    # Set when a later version takes over: this one stops applying on that date.
+    superseded_from = models.DateField(null=True, blank=True)
+    superseded_by = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    next_review_date = models.DateField(null=True, blank=True)
+    # The contract request as assessed, and the contract result with its trace (frozen).
+    request = models.JSONField(default=dict)
+    result = models.JSONField(null=True, blank=True)
+    weekly_charge_pence = models.BigIntegerField(null=True, blank=True)
+    full_cost = models.BooleanField(default=False)
+    rules_hash = models.CharField(max_length=64, blank=True)
+    reason = models.TextField(blank=True)
+    notes = models.TextField(blank=True)
+    created_at = models.DateTimeField()
+    created_by = models.ForeignKey(
+        "auth.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    completed_at = models.DateTimeField(null=True, blank=True)
+    completed_by = models.ForeignKey(
+        "auth.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["person", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "version"], name="one_version_number"),
+            models.CheckConstraint(
+                condition=models.Q(effective_to__isnull=True)
+                | models.Q(effective_to__gte=models.F("effective_from")),
+                name="assessment_ends_after_it_starts",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(state="completed") | models.Q(result__isnull=False),
+                name="completed_assessments_have_a_result",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Assessment {self.version} from {self.effective_from:%d/%m/%Y}"

@@ -56,7 +56,10 @@ def test_every_benefit_rate_is_weekly_pence_uprated_on_the_dwp_mondays(book: Rul
         assert rule.unit is Unit.PENCE, name
         assert rule.period is Period.WEEK, name
         dates = [v.effective_from for v in rule.values]
-        assert dates == [UPRATING_2024, UPRATING_2025, UPRATING_2026], name
+        assert dates[-3:] == [UPRATING_2024, UPRATING_2025, UPRATING_2026], name
+        # Older years (Attendance Allowance back to 2015, for the night-care element) are
+        # uprated on a Monday in April too.
+        assert all(d.month == 4 and d.weekday() == 0 for d in dates), name
         for value in rule.values:
             assert value.references, name
             assert all(r.url and r.url.startswith("https://") for r in value.references), name
@@ -90,14 +93,15 @@ def test_equal_rates_stay_equal(book: RuleBook) -> None:
 
 
 def test_attendance_allowance_and_state_pension_are_verified(book: RuleBook) -> None:
-    unverified = {name for name, _ in book.unverified()}
+    unverified = set(book.unverified())
     for name in (
         "attendance_allowance.higher",
         "attendance_allowance.lower",
         "state_pension.new_full",
         "state_pension.basic_full",
     ):
-        assert B + name not in unverified
+        for when in (UPRATING_2024, UPRATING_2025, UPRATING_2026):
+            assert (B + name, when) not in unverified
     assert (B + "pension_credit.standard_minimum_guarantee.single", UPRATING_2026) not in set(
         book.unverified()
     )

@@ -1,0 +1,1 @@
+"""Golden cases: the project's reference answers, run through the public contracts."""
