@@ -15,7 +15,7 @@ from django.core.management import CommandError, call_command
 
 from carecharge.core.assessment.contract import assess_json
 from carecharge.core.rules import load_rules
-from tests.unit.core.assessment.conftest import TREE, write_tree
+from tests.unit.core.assessment.rules_tree import TREE, write_tree
 
 GOOD: dict[str, Any] = {
     "as_at": "2025-06-02",

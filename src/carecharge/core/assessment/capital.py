@@ -21,7 +21,13 @@ from decimal import Decimal
 
 from carecharge.core.assessment import trace as ref
 from carecharge.core.assessment.errors import AssessmentInputError
-from carecharge.core.assessment.figures import ENGLAND, ROUND_TARIFF, Figures, round_amount
+from carecharge.core.assessment.figures import (
+    ENGLAND,
+    ROUND_TARIFF,
+    Figures,
+    fraction_of,
+    round_amount,
+)
 from carecharge.core.assessment.policy import Effective
 from carecharge.core.assessment.request import AssessmentRequest, CapitalItem, CapitalType
 from carecharge.core.assessment.trace import Trace, pounds
@@ -113,6 +119,31 @@ def _home_ignored(
     return False, why, reference, entry.unverified
 
 
+# Assets valued at market value less the expenses of selling them (reg 20(a)(i)).
+_SOLD_WITH_EXPENSES = frozenset({CapitalType.OTHER_PROPERTY, CapitalType.LAND})
+
+
+def _less_sale_expenses(
+    amount: int,
+    what: str,
+    request: AssessmentRequest,
+    figures: Figures,
+    trace: Trace,
+    rounding: RoundingRule,
+) -> int:
+    """The value counted after deducting the expenses of sale (10%), with its trace step."""
+    name = figures.jurisdiction_rule(request.jurisdiction.value, "capital.sale_expenses_percent")
+    percent, entry = figures.percent(name)
+    deduction = fraction_of(amount, percent, rounding)
+    trace.add(
+        f"{what}: less {percent.normalize():f}% for the expenses of selling it",
+        deduction,
+        ref.rule_reference(entry),
+        unverified=entry.unverified,
+    )
+    return amount - deduction
+
+
 def counted_capital(
     request: AssessmentRequest,
     residential_permanent: bool,
@@ -131,8 +162,10 @@ def counted_capital(
             verb = "disregarded" if ignored else "counted"
             trace.add(f"{what} {verb}: {why}", amount, reference, unverified=unverified)
             if not ignored:
-                total += amount
+                total += _less_sale_expenses(amount, what, request, figures, trace, rounding)
             continue
+        if item.type in _SOLD_WITH_EXPENSES:
+            amount = _less_sale_expenses(amount, what, request, figures, trace, rounding)
         reference = ref.CAPITAL
         if item.type is CapitalType.NOTIONAL:
             reference = ref.NOTIONAL_CAPITAL

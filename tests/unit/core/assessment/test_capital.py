@@ -69,7 +69,8 @@ def test_the_tariff_step_cites_its_rules(assess: Assess, request_data: Make) -> 
         (savings("100.00", share="1.0"), "100.00"),
         (savings("100.00", share="0"), "0.00"),
         ({"type": "notional", "amount": "5000.00"}, "5000.00"),
-        ({"type": "other_property", "amount": "90000.00", "share": "0.25"}, "22500.00"),
+        # a quarter of 90,000.00 is 22,500.00, less 10% for the expenses of sale: 20,250.00
+        ({"type": "other_property", "amount": "90000.00", "share": "0.25"}, "20250.00"),
     ],
 )
 def test_the_persons_share_is_counted(
@@ -111,7 +112,8 @@ def test_the_home_counts_for_a_permanent_resident_with_no_disregard(
     assess: Assess, request_data: Make
 ) -> None:
     result = assess(permanent(request_data))
-    assert result["capital_counted"] == "240000.00"
+    # 240,000.00 less 10% for the expenses of sale (reg 20) = 216,000.00
+    assert result["capital_counted"] == "216000.00"
     assert result["full_cost"] is True
     assert result["weekly_charge"] == "900.00"
     assert "no first permanent admission date" in step(result, "Main home")["label"]
@@ -133,7 +135,7 @@ def test_the_home_with_a_partner_or_relative_living_there(
     ignored: bool,
 ) -> None:
     result = assess(permanent(request_data, person=person, property=property_))
-    assert result["capital_counted"] == ("0.00" if ignored else "240000.00")
+    assert result["capital_counted"] == ("0.00" if ignored else "216000.00")  # less 10%
 
 
 @pytest.mark.parametrize(
@@ -150,7 +152,7 @@ def test_the_12_week_property_disregard(
     result = assess(
         permanent(request_data, as_at=as_at, property={"first_permanent_admission": "2025-03-10"})
     )
-    assert result["capital_counted"] == ("0.00" if ignored else "240000.00")
+    assert result["capital_counted"] == ("0.00" if ignored else "216000.00")  # less 10%
     assert result["full_cost"] is not ignored
     found = step(result, "Main home")
     assert "england.charging.property_disregard_weeks" in found["reference"]
@@ -231,3 +233,21 @@ def test_override_limits(assess: Assess, request_data: Make, book: RuleBook) -> 
             book,
         )
     assert caught.value.field == "overrides.lower_capital_limit"
+
+
+def test_property_is_valued_less_ten_per_cent_for_the_expenses_of_sale(
+    assess: Assess, request_data: Make
+) -> None:
+    # 150,000.01 less 10% (15,000.001, rounded half up to 15,000.00) = 135,000.01; savings
+    # are counted at face value.
+    result = assess(
+        request_data(
+            capital=[
+                {"type": "land", "amount": "150000.01"},
+                {"type": "savings", "amount": "1000.00"},
+            ]
+        )
+    )
+    assert result["capital_counted"] == "136000.01"
+    labels = [step["label"] for step in result["trace"]]
+    assert "Land: less 10% for the expenses of selling it" in labels

@@ -134,3 +134,12 @@ def test_the_engine_and_the_schema_refuse_the_same_bad_requests(
     assert not REQUEST.is_valid(data)
     with pytest.raises(AssessmentInputError):
         parse_request(data)
+
+
+def test_the_benchmarks_requests_are_valid(book: RuleBook) -> None:
+    from carecharge.bench.assess import generate
+
+    for line in generate(300, 7):
+        data = json.loads(line)
+        REQUEST.validate(data)
+        RESULT.validate(assess_json(data, book))

@@ -33,6 +33,7 @@ LOCAL = "local.demo.assessment."
 ENGLAND: dict[str, tuple[Unit, Period | None]] = {
     EN + "capital.upper_limit": (Unit.PENCE, Period.ONCE),
     EN + "capital.lower_limit": (Unit.PENCE, Period.ONCE),
+    EN + "capital.sale_expenses_percent": (Unit.PERCENT, None),
     EN + "tariff_income.step": (Unit.PENCE, Period.ONCE),
     EN + "tariff_income.amount_per_step": (Unit.PENCE, Period.WEEK),
     EN + "personal_expenses_allowance": (Unit.PENCE, Period.WEEK),
