@@ -70,13 +70,17 @@ def test_the_councils_policy_comes_from_its_rules(
     rules_dir: Path, tmp_path: Path, settings: Any
 ) -> None:
     settings.CARECHARGE_COUNCIL = "testcouncil"
-    out, _ = run(write(tmp_path, "one.json", json.dumps(GOOD)))
+    # Without --council-policy the contract's statutory defaults apply: no night-care
+    # disregard, itemised DRE (none), 100% taper: 310.40 - 112.50 = 197.90.
+    out, _ = run(write(tmp_path, "zero.json", json.dumps(GOOD)))
+    assert json.loads(out)["weekly_charge"] == "197.90"
+    out, _ = run(write(tmp_path, "one.json", json.dumps(GOOD)), "--council-policy")
     # testcouncil: night-care element 36.50 disregarded, DRE flat 10.85, 90% taper:
     # (310.40 - 36.50 - 112.50 - 10.85) x 90% = 150.55 x 0.9 = 135.495 -> 135.50.
     assert json.loads(out)["weekly_charge"] == "135.50"
     # The request's own policy wins.
     data = {**GOOD, "policy": {"taper_percent": "100"}}
-    out, _ = run(write(tmp_path, "two.json", json.dumps(data)))
+    out, _ = run(write(tmp_path, "two.json", json.dumps(data)), "--council-policy")
     assert json.loads(out)["weekly_charge"] == "150.55"
 
 

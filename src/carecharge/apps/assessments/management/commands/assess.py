@@ -45,6 +45,15 @@ class Command(BaseCommand):
             help="read one request per line (JSON lines) and print one result per line",
         )
         parser.add_argument(
+            "--council-policy",
+            action="store_true",
+            help=(
+                "fill policy keys a request leaves out from this council's rules "
+                "(rules/local/<council>/assessment/); without it they take the statutory "
+                "defaults, as the contract says"
+            ),
+        )
+        parser.add_argument(
             "--indent",
             type=int,
             default=2,
@@ -58,7 +67,8 @@ class Command(BaseCommand):
             book = load_rules(Path(settings.RULES_DIR))
         except RuleError as error:
             raise CommandError(_one_line(f"the rules cannot be loaded: {error}")) from None
-        council = settings.CARECHARGE_COUNCIL or None
+        # The contract: omitted policy keys take the statutory defaults unless asked otherwise.
+        council = (settings.CARECHARGE_COUNCIL or None) if options["council_policy"] else None
         assessor = Assessor(book, council=council)
         if options["many"]:
             failed = self._many(assessor, self._lines(source, stdin))
