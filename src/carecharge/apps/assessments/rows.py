@@ -56,6 +56,8 @@ class RowForm(GovUKForm):
                 self.fields[name].widget.attrs["aria-describedby"] = f"{self[name].auto_id}-error"
 
     def row(self) -> dict[str, Any]:
+        """The contract item this row becomes; every row kind below defines its own (Django's
+        form metaclass rules out abc.ABC, so the base refuses to be used directly)."""
         raise NotImplementedError
 
 
