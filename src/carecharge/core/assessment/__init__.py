@@ -1,7 +1,7 @@
 """The financial assessment (means test): a request in, a result and its trace out.
 
-Pure Python: no Django, no database, no clock. The JSON contract is
-``the shared contract contracts/assessment-json.md``; ``docs/assessment-engine.md`` explains every step.
+Pure Python: no Django, no database, no clock. The JSON contract is the shared
+``contracts/assessment-json.md``; ``docs/assessment-engine.md`` explains every step.
 
 Usage::
 

@@ -1,4 +1,4 @@
-"""The JSON contract (``the shared contract contracts/assessment-json.md``): request in, result out.
+"""The JSON contract (the shared ``contracts/assessment-json.md``): request in, result out.
 
 * :func:`assess_json` - a decoded request (``dict``) and a ``RuleBook`` in, the result ``dict`` out.
 * :func:`assess_json_text` - the same from and to JSON text.
