@@ -1,22 +1,24 @@
 """Reading the golden assessment case files, and checking them against the JSON contract.
 
 Each case is one YAML file, ``assessment/<financial-year>/<case-id>.yaml`` (see README.md). This
-module knows the shape of a case file and of a contract request
-(shared/contracts/assessment-json.md) independently of the engine, so a case that drifts from the
-contract is reported as a case problem, not as an engine failure.
+module knows the shape of a case file, and checks each request against the published contract
+schema (docs/schemas/assessment-request.schema.json) before the engine sees it, so a case that
+drifts from the contract is reported as a case problem, not as an engine failure.
 """
 
 from __future__ import annotations
 
+import json
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 import yaml
+from jsonschema import Draft202012Validator
 
 CASES_DIR = Path(__file__).parent / "assessment"
 
@@ -38,135 +40,6 @@ CASE_KEYS = frozenset(
 )
 CASE_REQUIRED = ("id", "source", "description", "arithmetic", "notes")
 
-# --- The contract's vocabulary -------------------------------------------------------------
-
-SETTINGS = frozenset({"non_residential", "residential_permanent", "residential_temporary"})
-JURISDICTIONS = frozenset({"england", "wales"})
-PREMIUMS = frozenset({"disability", "enhanced_disability", "carer"})
-RATES = frozenset({"higher", "lower", "enhanced", "standard", "highest", "middle", "lowest"})
-TREATMENTS = frozenset({"counted", "disregarded"})
-INCOME_TYPES = frozenset(
-    {
-        "state_pension",
-        "new_state_pension",
-        "pension_credit_guarantee",
-        "pension_credit_savings_credit",
-        "universal_credit",
-        "esa",
-        "jsa",
-        "income_support",
-        "carers_allowance",
-        "attendance_allowance",
-        "constant_attendance_allowance",
-        "dla_care",
-        "dla_mobility",
-        "pip_daily_living",
-        "pip_mobility",
-        "adp_daily_living",
-        "adp_mobility",
-        "armed_forces_independence_payment",
-        "industrial_injuries",
-        "severe_disablement_allowance",
-        "war_pension",
-        "war_widows_pension",
-        "guaranteed_income_payment",
-        "occupational_pension",
-        "private_pension",
-        "annuity",
-        "earnings",
-        "self_employed_earnings",
-        "rental_income",
-        "maintenance",
-        "housing_benefit",
-        "council_tax_support",
-        "child_benefit",
-        "child_tax_credit",
-        "winter_fuel_payment",
-        "charitable_payment",
-        "other",
-    }
-)
-CAPITAL_TYPES = frozenset(
-    {
-        "savings",
-        "investments",
-        "premium_bonds",
-        "shares",
-        "main_home",
-        "other_property",
-        "land",
-        "notional",
-        "other",
-    }
-)
-HOUSING_TYPES = frozenset(
-    {
-        "rent",
-        "mortgage",
-        "council_tax",
-        "service_charge",
-        "ground_rent",
-        "insurance",
-        "water",
-        "other",
-    }
-)
-DRE_MODES = frozenset({"itemised", "flat", "greater_of"})
-
-REQUEST_KEYS = frozenset(
-    {
-        "as_at",
-        "jurisdiction",
-        "setting",
-        "person",
-        "income",
-        "capital",
-        "property",
-        "expenses",
-        "weekly_cost_of_care",
-        "policy",
-        "overrides",
-    }
-)
-PERSON_KEYS = frozenset(
-    {
-        "date_of_birth",
-        "age",
-        "pension_credit_age",
-        "has_partner",
-        "partner_in_home",
-        "lone_parent",
-        "dependent_children",
-        "premiums",
-        "night_care_provided",
-    }
-)
-INCOME_KEYS = frozenset({"type", "weekly", "rate", "joint", "label", "treatment"})
-CAPITAL_KEYS = frozenset({"type", "amount", "joint", "share"})
-PROPERTY_KEYS = frozenset({"first_permanent_admission", "occupied_by_qualifying_relative"})
-EXPENSES_KEYS = frozenset({"housing", "dre"})
-HOUSING_KEYS = frozenset({"type", "weekly"})
-DRE_KEYS = frozenset({"type", "weekly", "evidence"})
-
-# policy key -> kind of value
-POLICY = {
-    "mig_uplift_percent": "percent",
-    "mig_uplift_weekly": "amount",
-    "dre_mode": "dre_mode",
-    "dre_flat_weekly": "amount",
-    "disregard_night_care_element": "bool",
-    "taper_percent": "percent",
-    "minimum_weekly_charge": "amount",
-    "maximum_weekly_charge": "amount",
-    "upper_capital_limit": "amount",
-    "lower_capital_limit": "amount",
-    "housing_costs_allowed": "bool",
-    "temporary_as_non_residential": "bool",
-}
-OVERRIDES = frozenset(
-    {"mig", "pea", "savings_credit_disregard", "lower_capital_limit", "upper_capital_limit"}
-)
-
 # --- The contract's result -----------------------------------------------------------------
 
 RESULT_AMOUNTS = frozenset(
@@ -186,7 +59,6 @@ ALLOWANCE_KEYS = frozenset(
 )
 
 AMOUNT = re.compile(r"[0-9]+\.[0-9]{2}")
-PERCENT = re.compile(r"[0-9]+(\.[0-9]+)?")
 ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 RULE_NAME = re.compile(r"[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+")
 FINANCIAL_YEAR = re.compile(r"([0-9]{4})-([0-9]{2})")
@@ -316,211 +188,75 @@ def expected_problems(expected: Mapping[str, Any]) -> list[str]:
 
 # --- Checking a contract request -----------------------------------------------------------
 
+# The published JSON Schema is the contract in machine-readable form; the case files are checked
+# against it rather than against a second hand-kept copy of the contract.
+REQUEST_SCHEMA = Path(__file__).resolve().parents[2] / "docs/schemas/assessment-request.schema.json"
+# The contract accepts "12.5"; the case files, read by people checking the arithmetic, always
+# write two decimal places. These are the keys that hold amounts of money.
+AMOUNT_KEYS = frozenset(
+    {
+        "weekly",
+        "amount",
+        "weekly_cost_of_care",
+        "mig_uplift_weekly",
+        "dre_flat_weekly",
+        "minimum_weekly_charge",
+        "maximum_weekly_charge",
+        "upper_capital_limit",
+        "lower_capital_limit",
+        "mig",
+        "pea",
+        "savings_credit_disregard",
+    }
+)
+
+
+@cache
+def _request_validator() -> Draft202012Validator:
+    return Draft202012Validator(json.loads(REQUEST_SCHEMA.read_text(encoding="utf-8")))
+
 
 def request_problems(request: Any) -> list[str]:
-    """Everything in ``request`` that the contract does not allow (empty when valid).
-
-    Written from shared/contracts/assessment-json.md, independently of the engine: unknown
-    keys at any level, missing required fields, amounts that are not strings with two decimal
-    places, dates that are not ISO strings, and values outside the contract's vocabularies.
-    """
-    if not isinstance(request, Mapping):
-        return ["the request is not a mapping"]
-    problems = _unknown("", request, REQUEST_KEYS)
-    for key in ("as_at", "setting", "person"):
-        if key not in request:
-            problems.append(f"{key}: required")
-    if "as_at" in request:
-        problems += _iso_date("as_at", request["as_at"])
-    if "jurisdiction" in request and request["jurisdiction"] not in JURISDICTIONS:
-        problems.append(f"jurisdiction: {request['jurisdiction']!r} is not england or wales")
-    setting = request.get("setting")
-    if "setting" in request and setting not in SETTINGS:
-        problems.append(f"setting: {setting!r} is not one of {sorted(SETTINGS)}")
-    if "weekly_cost_of_care" in request:
-        problems += _amount("weekly_cost_of_care", request["weekly_cost_of_care"])
-    elif setting == "non_residential":
-        problems.append("weekly_cost_of_care: required for non_residential")
-    if "person" in request:
-        problems += _person(request["person"])
-    problems += _items("income", request.get("income", []), _income)
-    problems += _items("capital", request.get("capital", []), _capital)
-    if "property" in request:
-        problems += _property(request["property"])
-    if "expenses" in request:
-        problems += _expenses(request["expenses"])
-    if "policy" in request:
-        problems += _policy(request["policy"])
-    if "overrides" in request:
-        overrides = request["overrides"]
-        if not isinstance(overrides, Mapping):
-            problems.append("overrides: must be a mapping")
-        else:
-            problems += _unknown("overrides.", overrides, OVERRIDES)
-            for key in OVERRIDES & set(overrides):
-                problems += _amount(f"overrides.{key}", overrides[key])
-    return problems
+    """Everything in ``request`` that the published contract schema does not allow, and any
+    amount not written with two decimal places (empty when valid)."""
+    problems = [
+        f"{_path(error.absolute_path) or '(request)'}: {error.message}"
+        for error in sorted(_request_validator().iter_errors(request), key=lambda e: str(e.path))
+    ]
+    return problems + _two_decimal_amounts("", request)
 
 
-def _person(person: Any) -> list[str]:
-    if not isinstance(person, Mapping):
-        return ["person: must be a mapping"]
-    problems = _unknown("person.", person, PERSON_KEYS)
-    if "date_of_birth" not in person and "age" not in person:
-        problems.append("person: one of date_of_birth or age is required")
-    if "date_of_birth" in person:
-        problems += _iso_date("person.date_of_birth", person["date_of_birth"])
-    for key in ("age", "dependent_children"):
-        if key in person and not (_is_int(person[key]) and person[key] >= 0):
-            problems.append(f"person.{key}: must be a whole number, 0 or more")
-    if "pension_credit_age" in person and person["pension_credit_age"] is not None:
-        problems += _bool("person.pension_credit_age", person["pension_credit_age"])
-    for key in ("has_partner", "partner_in_home", "lone_parent", "night_care_provided"):
-        if key in person:
-            problems += _bool(f"person.{key}", person[key])
-    premiums = person.get("premiums", [])
-    if not isinstance(premiums, list) or not set(premiums) <= PREMIUMS:
-        problems.append(f"person.premiums: must be a list drawn from {sorted(PREMIUMS)}")
-    elif len(set(premiums)) != len(premiums):
-        problems.append("person.premiums: listed twice")
-    return problems
+def _path(parts: Iterable[Any]) -> str:
+    text = ""
+    for part in parts:
+        text += f"[{part}]" if isinstance(part, int) else f".{part}" if text else str(part)
+    return text
 
 
-def _income(where: str, item: Mapping[str, Any]) -> list[str]:
-    problems = _unknown(f"{where}.", item, INCOME_KEYS)
-    kind = item.get("type")
-    if kind not in INCOME_TYPES:
-        problems.append(f"{where}.type: {kind!r} is not in the contract's income vocabulary")
-    problems += _amount(f"{where}.weekly", item.get("weekly"))
-    if "rate" in item and item["rate"] not in RATES:
-        problems.append(f"{where}.rate: {item['rate']!r} is not one of {sorted(RATES)}")
-    if "joint" in item:
-        problems += _bool(f"{where}.joint", item["joint"])
-    if "label" in item and not isinstance(item["label"], str):
-        problems.append(f"{where}.label: must be text")
-    if kind == "other" and item.get("treatment") not in TREATMENTS:
-        problems.append(f"{where}.treatment: type other needs counted or disregarded")
-    if kind != "other" and "treatment" in item:
-        problems.append(f"{where}.treatment: only for type other")
-    return problems
-
-
-def _capital(where: str, item: Mapping[str, Any]) -> list[str]:
-    problems = _unknown(f"{where}.", item, CAPITAL_KEYS)
-    if item.get("type") not in CAPITAL_TYPES:
-        problems.append(f"{where}.type: {item.get('type')!r} is not a contract capital type")
-    problems += _amount(f"{where}.amount", item.get("amount"))
-    if "joint" in item:
-        problems += _bool(f"{where}.joint", item["joint"])
-    if "share" in item:
-        share = item["share"]
-        try:
-            fraction = Decimal(share) if isinstance(share, str) else None
-        except InvalidOperation:
-            fraction = None
-        if fraction is None or not Decimal(0) < fraction <= Decimal(1):
-            problems.append(f"{where}.share: must be a quoted fraction above 0, at most 1")
-    if item.get("joint") and "share" in item:
-        problems.append(f"{where}: give joint or share, not both")
-    return problems
-
-
-def _property(prop: Any) -> list[str]:
-    if not isinstance(prop, Mapping):
-        return ["property: must be a mapping"]
-    problems = _unknown("property.", prop, PROPERTY_KEYS)
-    admitted = prop.get("first_permanent_admission")
-    if admitted is not None:
-        problems += _iso_date("property.first_permanent_admission", admitted)
-    if "occupied_by_qualifying_relative" in prop:
-        problems += _bool(
-            "property.occupied_by_qualifying_relative", prop["occupied_by_qualifying_relative"]
-        )
-    return problems
-
-
-def _expenses(expenses: Any) -> list[str]:
-    if not isinstance(expenses, Mapping):
-        return ["expenses: must be a mapping"]
-    problems = _unknown("expenses.", expenses, EXPENSES_KEYS)
-
-    def housing(where: str, item: Mapping[str, Any]) -> list[str]:
-        found = _unknown(f"{where}.", item, HOUSING_KEYS)
-        if item.get("type") not in HOUSING_TYPES:
-            found.append(f"{where}.type: {item.get('type')!r} is not a contract housing type")
-        return found + _amount(f"{where}.weekly", item.get("weekly"))
-
-    def dre(where: str, item: Mapping[str, Any]) -> list[str]:
-        found = _unknown(f"{where}.", item, DRE_KEYS)
-        if not (isinstance(item.get("type"), str) and item["type"]):
-            found.append(f"{where}.type: a short label is required")
-        if "evidence" in item and not isinstance(item["evidence"], str):
-            found.append(f"{where}.evidence: must be text")
-        return found + _amount(f"{where}.weekly", item.get("weekly"))
-
-    problems += _items("expenses.housing", expenses.get("housing", []), housing)
-    problems += _items("expenses.dre", expenses.get("dre", []), dre)
-    return problems
-
-
-def _policy(policy: Any) -> list[str]:
-    if not isinstance(policy, Mapping):
-        return ["policy: must be a mapping"]
-    problems = _unknown("policy.", policy, frozenset(POLICY))
-    for key, value in policy.items():
-        kind = POLICY.get(key)
-        where = f"policy.{key}"
-        if kind == "amount":
-            problems += _amount(where, value)
-        elif kind == "percent":
-            if not (isinstance(value, str) and PERCENT.fullmatch(value)):
-                problems.append(f'{where}: must be a quoted percentage such as "50"')
-        elif kind == "bool":
-            problems += _bool(where, value)
-        elif kind == "dre_mode" and value not in DRE_MODES:
-            problems.append(f"{where}: {value!r} is not one of {sorted(DRE_MODES)}")
-    return problems
+def _two_decimal_amounts(where: str, value: Any) -> list[str]:
+    if isinstance(value, Mapping):
+        found: list[str] = []
+        for key, item in value.items():
+            path = f"{where}.{key}" if where else str(key)
+            if key in AMOUNT_KEYS and not isinstance(item, Mapping | list):
+                found += _amount(path, item)
+            else:
+                found += _two_decimal_amounts(path, item)
+        return found
+    if isinstance(value, list):
+        return [
+            p for i, item in enumerate(value) for p in _two_decimal_amounts(f"{where}[{i}]", item)
+        ]
+    return []
 
 
 # --- Small checks --------------------------------------------------------------------------
-
-
-def _unknown(prefix: str, mapping: Mapping[str, Any], allowed: frozenset[str]) -> list[str]:
-    return [
-        f"{prefix}{key}: not a contract field" for key in sorted(set(mapping) - allowed, key=str)
-    ]
-
-
-def _items(where: str, items: Any, check: Any) -> list[str]:
-    if not isinstance(items, list):
-        return [f"{where}: must be a list"]
-    problems = []
-    for index, item in enumerate(items):
-        if not isinstance(item, Mapping):
-            problems.append(f"{where}[{index}]: must be a mapping")
-        else:
-            problems += check(f"{where}[{index}]", item)
-    return problems
 
 
 def _amount(where: str, value: Any) -> list[str]:
     if isinstance(value, str) and AMOUNT.fullmatch(value):
         return []
     return [f'{where}: {value!r} is not a quoted amount with two decimal places, e.g. "12.50"']
-
-
-def _bool(where: str, value: Any) -> list[str]:
-    return [] if isinstance(value, bool) else [f"{where}: must be true or false"]
-
-
-def _is_int(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-def _iso_date(where: str, value: Any) -> list[str]:
-    if _date(value) is None:
-        return [f"{where}: {value!r} is not a quoted ISO date YYYY-MM-DD"]
-    return []
 
 
 def _date(value: Any) -> date | None:
