@@ -4,6 +4,7 @@ them, and the version in force on any date can be found and compared."""
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -182,3 +183,29 @@ def test_bad_input_names_the_field_and_changes_nothing(person: ServiceUser, book
     assert assessment.state == AssessmentState.DRAFT
     assert assessment.result is None
     assert not AuditEvent.objects.filter(action="assessment.completed").exists()
+
+
+def test_the_weekly_cost_of_care_is_rounded_once_on_the_total(person: ServiceUser) -> None:
+    from carecharge.apps.care.models import (
+        CarePackage,
+        ChargingMethod,
+        Service,
+        ServiceCategory,
+        ServiceLine,
+        Unit,
+    )
+
+    service = Service.objects.create(
+        code="HC", name="Home care", category=ServiceCategory.HOME_CARE,
+        charging_method=ChargingMethod.MEANS_TESTED, unit=Unit.HOUR,
+        cost_centre="ASC100", subjective_code="9001",
+    )  # fmt: skip
+    package = CarePackage.objects.create(person=person, case_system_id="PK1")
+    for n in range(2):
+        ServiceLine.objects.create(
+            package=package, case_system_id=f"L{n}", service=service,
+            units_per_week=Decimal("1.50"), unit_cost_pence=1001, start_date=date(2025, 4, 1),
+        )  # fmt: skip
+    # Each line is 1.5 x £10.01 = £15.015; rounded line by line that would be £15.02 + £15.02 =
+    # £30.04. The total, £30.03 exactly, is what is charged against.
+    assert operations.weekly_cost_of_chargeable_care(person, date(2025, 6, 2)) == 3003

@@ -21,8 +21,10 @@ from django.utils import timezone
 from carecharge.apps.audit.operations import record_create, record_update, snapshot
 from carecharge.apps.care.models import ChargingMethod, ServiceLine
 from carecharge.apps.people.models import ServiceUser
+from carecharge.apps.web.council import rulebook
 from carecharge.core.assessment.contract import Assessor
 from carecharge.core.assessment.errors import AssessmentError as EngineError
+from carecharge.core.assessment.figures import round_amount
 from carecharge.core.money import parse_pounds, to_decimal_string
 from carecharge.core.rules import RuleBook
 
@@ -44,7 +46,10 @@ def weekly_cost_of_chargeable_care(person: ServiceUser, on: date) -> int:
         package__section_117=False,
         start_date__lte=on,
     ).exclude(end_date__lt=on)
-    return sum(line.weekly_cost_pence for line in lines)
+    # Summed exactly, then rounded once by the named rule (never line by line).
+    exact = sum((line.units_per_week * line.unit_cost_pence for line in lines), Decimal(0))
+    rule = rulebook().as_at(on).rounding("england.charging.rounding.weekly_charge")
+    return round_amount(exact, rule)
 
 
 def request_from_declarations(
