@@ -209,3 +209,18 @@ def test_the_weekly_cost_of_care_is_rounded_once_on_the_total(person: ServiceUse
     # Each line is 1.5 x £10.01 = £15.015; rounded line by line that would be £15.02 + £15.02 =
     # £30.04. The total, £30.03 exactly, is what is charged against.
     assert operations.weekly_cost_of_chargeable_care(person, date(2025, 6, 2)) == 3003
+
+
+def test_save_and_complete_keeps_nothing_when_the_engine_refuses(
+    person: ServiceUser, book: RuleBook
+) -> None:
+    assessment = draft(person, date(2025, 6, 2), pension="230.25")
+    before = dict(assessment.request)
+    bad = {**before, "income": [{"type": "new_state_pension", "weekly": "-5.00"}]}
+    with pytest.raises(operations.AssessmentError, match=r"income\[0\]\.weekly"):
+        operations.assessment_save_and_complete(
+            assessment=assessment, request=bad, actor=None, book=book
+        )
+    assessment.refresh_from_db()
+    assert assessment.request == before  # the save was rolled back with the completion
+    assert assessment.state == AssessmentState.DRAFT

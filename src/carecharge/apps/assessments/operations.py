@@ -203,6 +203,16 @@ def assessment_complete(
     return locked
 
 
+@transaction.atomic
+def assessment_save_and_complete(
+    *, assessment: Assessment, request: Mapping[str, Any], actor: Any, book: RuleBook
+) -> Assessment:
+    """Save the officer's screen and complete it together: if the engine refuses the request,
+    neither the save nor the completion is kept."""
+    saved = assessment_save_draft(assessment=assessment, request=request, actor=actor)
+    return assessment_complete(assessment=saved, actor=actor, book=book)
+
+
 def _supersede_earlier(newer: Assessment, *, actor: Any) -> None:
     earlier = (
         Assessment.objects.select_for_update()

@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
@@ -68,13 +67,6 @@ def start(request: HttpRequest, person_pk: int) -> HttpResponse:
     return render(request, "assessments/start.html", context, status=400 if form.errors else 200)
 
 
-def _save_and_complete(assessment: Assessment, body: dict[str, Any], actor: Any) -> Assessment:
-    """Save the screen and complete it together: if the engine refuses, nothing is kept."""
-    with transaction.atomic():
-        saved = operations.assessment_save_draft(assessment=assessment, request=body, actor=actor)
-        return operations.assessment_complete(assessment=saved, actor=actor, book=rulebook())
-
-
 @roles(ASSESSMENT_ROLES)
 @require_http_methods(["GET", "POST"])
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
@@ -99,7 +91,9 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
             body = editor.request(assessment.request)
             try:
                 if action == "complete":
-                    done = _save_and_complete(assessment, body, request.user)
+                    done = operations.assessment_save_and_complete(
+                        assessment=assessment, request=body, actor=request.user, book=rulebook()
+                    )
                     messages.success(request, f"Assessment version {done.version} is complete")
                     return redirect("assessments:detail", pk=done.pk)
                 operations.assessment_save_draft(
