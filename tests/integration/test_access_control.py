@@ -60,6 +60,11 @@ EXPECTED: dict[str, frozenset[str] | str] = {
     "assessments:edit": ASSESSMENT_ROLES,
     "assessments:detail": READ,
     "assessments:compare": READ,
+    "assessments:add_note": ASSESSMENT_ROLES,
+    "assessments:upload_evidence": ASSESSMENT_ROLES,
+    "assessments:evidence": READ,
+    "assessments:deprivation_new": ASSESSMENT_ROLES,
+    "assessments:deprivation_withdraw": ASSESSMENT_ROLES,
 }
 
 
@@ -115,12 +120,48 @@ def records(db: None) -> dict[str, Any]:
     }
 
 
+ASSESSMENT_RECORD_VIEWS = {"assessments:evidence", "assessments:deprivation_withdraw"}
+
+
+def assessment_record(name: str, records: dict[str, Any]) -> Any:
+    """An evidence document or a deprivation decision, made when first needed."""
+    from carecharge.apps.assessments.models import (
+        Assessment,
+        DeprivationDecision,
+        EvidenceDocument,
+    )
+
+    if name not in records:
+        person = records["person"]
+        if name == "assessments:evidence":
+            assessment = records.get("assessment") or Assessment.objects.create(
+                person=person, version=1, setting="non_residential",
+                effective_from=date(2026, 11, 23), created_at="2026-11-23T09:00:00Z",
+            )  # fmt: skip
+            records["assessment"] = assessment
+            records[name] = EvidenceDocument.objects.create(
+                person=person, assessment=assessment, description="Bank statement",
+                file_name="statement.pdf", content_type="application/pdf", size_bytes=9,
+                sha256="0" * 64, content=b"%PDF-1.7\n", uploaded_at="2026-11-23T09:00:00Z",
+            )  # fmt: skip
+        else:
+            records[name] = DeprivationDecision.objects.create(
+                person=person, asset="Gift to a relative", amount_pence=1_000_000,
+                disposed_on=date(2026, 1, 5), decided_on=date(2026, 6, 1),
+                reason="Gift made after care was known to be needed",
+                created_at="2026-11-23T09:00:00Z",
+            )  # fmt: skip
+    return records[name]
+
+
 def url_for(name: str, pattern: URLPattern, records: dict[str, Any]) -> str:
     from django.urls import reverse
 
     values: dict[str, Any] = {}
     for key in pattern.pattern.regex.groupindex:
-        if name.startswith("assessments:") and key in {"pk", "other_pk"}:
+        if name in ASSESSMENT_RECORD_VIEWS and key == "pk":
+            values[key] = assessment_record(name, records).pk
+        elif name.startswith("assessments:") and key in {"pk", "other_pk"}:
             if "assessment" not in records:  # a draft, made when first needed
                 from carecharge.apps.assessments.models import Assessment
 

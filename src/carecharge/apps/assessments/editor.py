@@ -17,7 +17,10 @@ from typing import Any
 
 from django import forms
 
+from carecharge.core.money import parse_pounds, to_decimal_string
+
 from .forms import CircumstancesForm
+from .operations import DeferredPayment
 from .rows import CapitalRow, DreRow, HousingRow, IncomeRow, RowForm
 
 BLANK_ROWS = 2
@@ -104,8 +107,10 @@ class AssessmentEditor:
         setting: str,
         rows: Mapping[str, list[dict[str, Any]]] | None = None,
         main: Mapping[str, Any] | None = None,
+        deferred: DeferredPayment | None = None,
     ) -> AssessmentEditor:
-        """Unbound forms showing a saved request (or, on "Add another row", what was typed)."""
+        """Unbound forms showing a saved request (or, on "Add another row", what was typed).
+        ``deferred`` is the draft's deferred payment agreement, kept beside the request."""
         sections = []
         for kind in KINDS:
             if rows is not None:
@@ -119,6 +124,15 @@ class AssessmentEditor:
             ]
             sections.append(Section(kind, forms_))
         first = main if main is not None else _main_initial(request)
+        if main is None and deferred is not None:
+            allowance = deferred.allowance_pence
+            first = {
+                **first,
+                "deferred_payment_agreement": deferred.in_place,
+                "disposable_income_allowance": (
+                    to_decimal_string(allowance) if allowance is not None else ""
+                ),
+            }
         return cls(CircumstancesForm(initial=first, setting=setting), sections)
 
     @classmethod
@@ -175,6 +189,18 @@ class AssessmentEditor:
             "dre": rows["dre"],
         }
         return body
+
+    def deferred_payment(self) -> DeferredPayment | None:
+        """The deferred payment agreement as answered, or None where it is not asked (every
+        setting but a permanent care home). Call after is_valid."""
+        if "deferred_payment_agreement" not in self.main.fields:
+            return None
+        data = self.main.cleaned_data
+        allowance = data.get("disposable_income_allowance")
+        return DeferredPayment(
+            in_place=bool(data["deferred_payment_agreement"]),
+            allowance_pence=parse_pounds(allowance) if allowance else None,
+        )
 
     def errors(self) -> list[dict[str, str]]:
         """Every error, in page order, with the id of the field it belongs to."""

@@ -192,9 +192,20 @@ class CircumstancesForm(GovUKForm):
         label="Their home is lived in by a partner or qualifying relative",
     )
     weekly_cost_of_care = MoneyField(label="Weekly cost of care", required=True)
+    # Asked for permanent care-home residents only.
+    deferred_payment_agreement = forms.BooleanField(
+        required=False, label="A deferred payment agreement is in place"
+    )
+    disposable_income_allowance = MoneyField(
+        label="Disposable income allowance the person keeps",
+        help_text="A week, in pounds, up to the national maximum. Leave blank for the maximum.",
+    )
 
     def __init__(self, *args: Any, setting: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if setting != AssessmentSetting.RESIDENTIAL_PERMANENT:
+            del self.fields["deferred_payment_agreement"]
+            del self.fields["disposable_income_allowance"]
         cost = self.fields["weekly_cost_of_care"]
         if setting != AssessmentSetting.NON_RESIDENTIAL:
             cost.label = "Weekly fee of the care home"
@@ -208,4 +219,87 @@ class CircumstancesForm(GovUKForm):
             self.add_error(
                 "partner_in_home", "A partner can only live in the home if they have a partner"
             )
+        if data.get("disposable_income_allowance") and not data.get("deferred_payment_agreement"):
+            self.add_error(
+                "disposable_income_allowance",
+                "A disposable income allowance applies only with a deferred payment agreement",
+            )
         return data
+
+
+class NoteForm(GovUKForm):
+    text = forms.CharField(
+        label="Add a note",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For example, what the person told you on the phone, or why a figure was "
+        "accepted. Notes are kept as written and cannot be changed.",
+        error_messages={
+            "required": "Enter the note",
+            "max_length": "A note must be 5,000 characters or fewer",
+        },
+    )
+
+
+class EvidenceForm(GovUKForm):
+    description = forms.CharField(
+        label="What is the document?",
+        max_length=200,
+        help_text="For example, Pension Credit award letter April 2026",
+        error_messages={
+            "required": "Say what the document is",
+            "max_length": "The description must be 200 characters or fewer",
+        },
+    )
+    document = forms.FileField(
+        label="Upload a file",
+        help_text="PDF, JPEG, PNG, TIFF, Word or Excel, smaller than 10 MB",
+        error_messages={"required": "Choose a file to upload", "empty": "The file is empty"},
+    )
+
+
+class DeprivationForm(GovUKForm):
+    asset = forms.CharField(
+        label="What did the person dispose of?",
+        max_length=200,
+        help_text="For example, £30,000 given to their son, or their share of a flat",
+        error_messages={"required": "Say what the person disposed of"},
+    )
+    amount = MoneyField(
+        label="Notional capital to count",
+        required=True,
+        help_text="In pounds: the value treated as if the person still had it.",
+    )
+    disposed_on = DateField(label="The date it was disposed of", help_text="For example, 2 6 2025")
+    decided_on = DateField(
+        label="The date of the council's decision", help_text="For example, 20 8 2025"
+    )
+    reason = forms.CharField(
+        label="Why the council decided this was deprivation",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="Record the timing and the purpose: whether avoiding care charges was a "
+        "significant reason, and what the person knew of their need for care at the time "
+        "(statutory guidance, Annex E).",
+        error_messages={"required": "Explain why the council decided this was deprivation"},
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        disposed, decided = data.get("disposed_on"), data.get("decided_on")
+        if disposed and decided and disposed > decided:
+            self.add_error("decided_on", "The decision must be on or after the date of disposal")
+        return data
+
+
+class WithdrawForm(GovUKForm):
+    withdrawn_on = DateField(
+        label="The date it stops being counted", help_text="For example, 1 4 2026"
+    )
+    reason = forms.CharField(
+        label="Why is the decision withdrawn?",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For example, overturned on review, or the notional capital has run down.",
+        error_messages={"required": "Say why the decision is withdrawn"},
+    )

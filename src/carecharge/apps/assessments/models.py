@@ -6,6 +6,9 @@ versioned assessment; the vocabulary of types is the one in the assessment JSON 
 
 from __future__ import annotations
 
+from datetime import date
+from typing import Any
+
 from django.db import models
 
 from carecharge.apps.people.models import ServiceUser
@@ -157,8 +160,15 @@ class Assessment(models.Model):
     weekly_charge_pence = models.BigIntegerField(null=True, blank=True)
     full_cost = models.BooleanField(default=False)
     rules_hash = models.CharField(max_length=64, blank=True)
+    # A deferred payment agreement is in place: the person keeps the disposable income
+    # allowance they chose (at most the national maximum) instead of the PEA.
+    deferred_payment_agreement = models.BooleanField(default=False)
+    disposable_income_allowance_pence = models.BigIntegerField(null=True, blank=True)
+    # The notional capital counted, as decided; fixed when the assessment is completed.
+    deprivation_decisions: models.ManyToManyField[DeprivationDecision, Any] = (
+        models.ManyToManyField("DeprivationDecision", blank=True, related_name="assessments")
+    )
     reason = models.TextField(blank=True)
-    notes = models.TextField(blank=True)
     created_at = models.DateTimeField()
     created_by = models.ForeignKey(
         "auth.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -181,7 +191,106 @@ class Assessment(models.Model):
                 condition=~models.Q(state="completed") | models.Q(result__isnull=False),
                 name="completed_assessments_have_a_result",
             ),
+            models.CheckConstraint(
+                condition=models.Q(deferred_payment_agreement=True)
+                | models.Q(disposable_income_allowance_pence__isnull=True),
+                name="dia_only_with_a_deferred_payment_agreement",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"Assessment {self.version} from {self.effective_from:%d/%m/%Y}"
+
+
+class DeprivationDecision(models.Model):
+    """The council's decision that a person deliberately deprived themselves of an asset to
+    avoid or reduce care charges (Annex E), so its value is treated as notional capital.
+
+    Decisions are never edited: a decision found wrong on review is withdrawn from a date with
+    a reason, and a new one recorded if the amount changes.
+    """
+
+    person = models.ForeignKey(
+        ServiceUser, on_delete=models.PROTECT, related_name="deprivation_decisions"
+    )
+    asset = models.CharField(max_length=200)
+    amount_pence = models.BigIntegerField()
+    disposed_on = models.DateField()
+    decided_on = models.DateField()
+    reason = models.TextField()
+    decided_by = models.ForeignKey(
+        "auth.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField()
+    withdrawn_on = models.DateField(null=True, blank=True)
+    withdrawn_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["person", "decided_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(amount_pence__gt=0), name="notional_capital_is_positive"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(disposed_on__lte=models.F("decided_on")),
+                name="deprivation_decided_after_disposal",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(withdrawn_on__isnull=True) | ~models.Q(withdrawn_reason=""),
+                name="withdrawal_has_a_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Deprivation decision {self.decided_on:%d/%m/%Y}: {self.asset}"
+
+    def in_force_on(self, day: date) -> bool:
+        return self.decided_on <= day and (self.withdrawn_on is None or self.withdrawn_on > day)
+
+
+class AssessmentNote(models.Model):
+    """A dated note on an assessment (a call, what was checked, why a figure was accepted).
+    Notes are added, never changed, so the record of the casework stays as it was written."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.PROTECT, related_name="case_notes")
+    text = models.TextField()
+    created_at = models.DateTimeField()
+    created_by = models.ForeignKey(
+        "auth.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["assessment", "created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"Note on {self.assessment} at {self.created_at:%d/%m/%Y %H:%M}"
+
+
+class EvidenceDocument(models.Model):
+    """A document the person sent in support of their assessment (a bank statement, a benefit
+    award letter, a receipt for disability-related expenditure). Kept as uploaded, with its
+    hash, so what the officer relied on can be shown later; never replaced."""
+
+    person = models.ForeignKey(ServiceUser, on_delete=models.PROTECT, related_name="evidence")
+    assessment = models.ForeignKey(
+        Assessment, null=True, blank=True, on_delete=models.PROTECT, related_name="evidence"
+    )
+    description = models.CharField(max_length=200)
+    file_name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100)
+    size_bytes = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    content = models.BinaryField()
+    uploaded_at = models.DateTimeField()
+    uploaded_by = models.ForeignKey(
+        "auth.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["person", "uploaded_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "sha256"], name="evidence_uploaded_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.description} ({self.file_name})"

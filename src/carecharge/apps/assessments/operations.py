@@ -8,7 +8,9 @@ applied when is kept and billing can re-rate the past from it.
 from __future__ import annotations
 
 import copy
+import hashlib
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
@@ -18,38 +20,36 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from carecharge.apps.audit.operations import record_create, record_update, snapshot
-from carecharge.apps.care.models import ChargingMethod, ServiceLine
+from carecharge.apps.audit.operations import record_create, record_event, record_update, snapshot
 from carecharge.apps.people.models import ServiceUser
 from carecharge.apps.web.council import rulebook
 from carecharge.core.assessment.contract import Assessor
 from carecharge.core.assessment.errors import AssessmentError as EngineError
-from carecharge.core.assessment.figures import round_amount
 from carecharge.core.money import parse_pounds, to_decimal_string
 from carecharge.core.rules import RuleBook
 
-from .models import Assessment, AssessmentSetting, AssessmentState, CapitalItem, IncomeItem
+from . import evidence as evidence_files
+from .models import (
+    Assessment,
+    AssessmentNote,
+    AssessmentSetting,
+    AssessmentState,
+    CapitalItem,
+    CapitalType,
+    DeprivationDecision,
+    EvidenceDocument,
+    IncomeItem,
+)
+from .queries import weekly_cost_of_chargeable_care
 
 AUDITED = ["state", "effective_from", "effective_to", "superseded_from", "weekly_charge_pence"]
+DPA_FIELDS = ["deferred_payment_agreement", "disposable_income_allowance_pence"]
+DIA_MAXIMUM = "england.charging.deferred_payment.disposable_income_allowance"
+NOTE_LIMIT = 5000
 
 
 class AssessmentError(ValueError):
     """An assessment cannot be completed; the message names the field and says why."""
-
-
-def weekly_cost_of_chargeable_care(person: ServiceUser, on: date) -> int:
-    """The weekly cost of the person's means-tested service lines running on a date, in pence."""
-    lines = ServiceLine.objects.filter(
-        package__person=person,
-        service__charging_method=ChargingMethod.MEANS_TESTED,
-        package__chc=False,
-        package__section_117=False,
-        start_date__lte=on,
-    ).exclude(end_date__lt=on)
-    # Summed exactly, then rounded once by the named rule (never line by line).
-    exact = sum((line.units_per_week * line.unit_cost_pence for line in lines), Decimal(0))
-    rule = rulebook().as_at(on).rounding("england.charging.rounding.weekly_charge")
-    return round_amount(exact, rule)
 
 
 def request_from_declarations(
@@ -77,13 +77,18 @@ def request_from_declarations(
             row["treatment"] = "counted"
         income_rows.append(row)
     capital_rows: list[dict[str, Any]] = []
-    for cap in capital:
+    for cap in capital.exclude(type=CapitalType.NOTIONAL):
         row = {"type": cap.type, "amount": to_decimal_string(cap.amount_pence)}
         if cap.joint:
             row["joint"] = True
         elif cap.share != Decimal(1):
             row["share"] = str(cap.share.normalize())
         capital_rows.append(row)
+    # Notional capital is counted only as the council decided it (Annex E), never as declared.
+    for decision in deprivation_decisions_in_force(person, as_at):
+        capital_rows.append(
+            {"type": CapitalType.NOTIONAL.value, "amount": to_decimal_string(decision.amount_pence)}
+        )
     return {
         "as_at": as_at.isoformat(),
         "jurisdiction": "england",
@@ -129,6 +134,19 @@ def assessment_start(
     )
     body["as_at"] = effective_from.isoformat()
     body["setting"] = setting
+    # A deferred payment agreement outlives any one assessment: a new version of a permanent
+    # resident's assessment keeps it (and the allowance chosen) until an officer says otherwise.
+    latest = (
+        Assessment.objects.filter(person=person)
+        .exclude(state=AssessmentState.DRAFT)
+        .order_by("-version")
+        .first()
+    )
+    carried = (
+        latest is not None
+        and latest.deferred_payment_agreement
+        and setting == AssessmentSetting.RESIDENTIAL_PERMANENT
+    )
     assessment = Assessment.objects.create(
         person=person,
         version=last + 1,
@@ -136,6 +154,10 @@ def assessment_start(
         effective_from=effective_from,
         request=body,
         reason=reason,
+        deferred_payment_agreement=carried,
+        disposable_income_allowance_pence=(
+            latest.disposable_income_allowance_pence if carried and latest else None
+        ),
         created_at=timezone.now(),
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
@@ -143,18 +165,37 @@ def assessment_start(
     return assessment
 
 
+@dataclass(frozen=True)
+class DeferredPayment:
+    """Whether a deferred payment agreement is in place, and the weekly disposable income
+    allowance the person chose to keep (``None``: the national maximum)."""
+
+    in_place: bool
+    allowance_pence: int | None = None
+
+
 @transaction.atomic
 def assessment_save_draft(
-    *, assessment: Assessment, request: Mapping[str, Any], actor: Any
+    *,
+    assessment: Assessment,
+    request: Mapping[str, Any],
+    actor: Any,
+    deferred_payment: DeferredPayment | None = None,
 ) -> Assessment:
     locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
     if locked.state != AssessmentState.DRAFT:
         raise AssessmentError("Only a draft can be changed; revise the assessment instead.")
-    before = snapshot(locked, ["request"])
+    before = snapshot(locked, ["request", *DPA_FIELDS])
     locked.request = copy.deepcopy(dict(request))
     locked.request["setting"] = locked.setting
     locked.request["as_at"] = locked.effective_from.isoformat()
-    locked.save(update_fields=["request"])
+    if deferred_payment is not None:
+        _check_deferred_payment(locked, deferred_payment)
+        locked.deferred_payment_agreement = deferred_payment.in_place
+        locked.disposable_income_allowance_pence = (
+            deferred_payment.allowance_pence if deferred_payment.in_place else None
+        )
+    locked.save(update_fields=["request", *DPA_FIELDS])
     record_update(actor=actor, instance=locked, before=before, source="web")
     return locked
 
@@ -173,12 +214,12 @@ def assessment_complete(
     locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
     if locked.state != AssessmentState.DRAFT:
         raise AssessmentError("This assessment is already completed.")
-    try:
-        # The council's own policy (rules/local/<council>/assessment/) fills what the request
-        # leaves out, with its references in the trace.
-        result = Assessor(book, council=settings.CARECHARGE_COUNCIL).assess_data(locked.request)
-    except EngineError as error:
-        raise AssessmentError(str(error)) from None
+    decisions = _check_notional_capital(locked)
+    result = assess(
+        locked.request,
+        book=book,
+        disposable_income_allowance=disposable_income_allowance(locked, book),
+    )
     before = snapshot(locked, AUDITED)
     locked.result = result
     locked.state = AssessmentState.COMPLETED
@@ -199,18 +240,232 @@ def assessment_complete(
         source="web",
         action="assessment.completed",
     )
+    locked.deprivation_decisions.set(decisions)
     _supersede_earlier(locked, actor=actor)
     return locked
 
 
 @transaction.atomic
 def assessment_save_and_complete(
-    *, assessment: Assessment, request: Mapping[str, Any], actor: Any, book: RuleBook
+    *,
+    assessment: Assessment,
+    request: Mapping[str, Any],
+    actor: Any,
+    book: RuleBook,
+    deferred_payment: DeferredPayment | None = None,
 ) -> Assessment:
     """Save the officer's screen and complete it together: if the engine refuses the request,
     neither the save nor the completion is kept."""
-    saved = assessment_save_draft(assessment=assessment, request=request, actor=actor)
+    saved = assessment_save_draft(
+        assessment=assessment, request=request, actor=actor, deferred_payment=deferred_payment
+    )
     return assessment_complete(assessment=saved, actor=actor, book=book)
+
+
+def assess(
+    request: Mapping[str, Any],
+    *,
+    book: RuleBook | None = None,
+    disposable_income_allowance: int | None = None,
+) -> dict[str, Any]:
+    """Run the engine as a completion does: the council's own policy (rules/local/<council>/
+    assessment/) fills what the request leaves out, with its references in the trace. Other
+    batch work (uprating, replay) calls this so its figures match a completion's."""
+    try:
+        return Assessor(book or rulebook(), council=settings.CARECHARGE_COUNCIL).assess_data(
+            request, disposable_income_allowance=disposable_income_allowance
+        )
+    except EngineError as error:
+        raise AssessmentError(str(error)) from None
+
+
+def disposable_income_allowance(assessment: Assessment, book: RuleBook | None = None) -> int | None:
+    """The weekly allowance a person with a deferred payment agreement keeps (what they chose,
+    or the national maximum on the assessment's date), or None without an agreement."""
+    if not assessment.deferred_payment_agreement:
+        return None
+    if assessment.disposable_income_allowance_pence is not None:
+        return assessment.disposable_income_allowance_pence
+    return (book or rulebook()).as_at(assessment.effective_from).pence(DIA_MAXIMUM)
+
+
+def _check_deferred_payment(assessment: Assessment, deferred: DeferredPayment) -> None:
+    if not deferred.in_place:
+        return
+    if assessment.setting != AssessmentSetting.RESIDENTIAL_PERMANENT:
+        raise AssessmentError(
+            "deferred_payment_agreement: a deferred payment agreement applies only to a "
+            "permanent care-home resident"
+        )
+    chosen = deferred.allowance_pence
+    if chosen is None:
+        return
+    maximum = rulebook().as_at(assessment.effective_from).pence(DIA_MAXIMUM)
+    if not 0 <= chosen <= maximum:
+        raise AssessmentError(
+            "disposable_income_allowance: must be between £0.00 and the maximum of "
+            f"£{to_decimal_string(maximum)} a week on {assessment.effective_from:%d/%m/%Y}"
+        )
+
+
+def deprivation_decisions_in_force(person: ServiceUser, day: date) -> list[DeprivationDecision]:
+    return [
+        decision
+        for decision in DeprivationDecision.objects.filter(person=person, decided_on__lte=day)
+        if decision.in_force_on(day)
+    ]
+
+
+def _check_notional_capital(assessment: Assessment) -> list[DeprivationDecision]:
+    """Notional capital is counted only as far as the council has decided deprivation: the
+    notional rows of the request must add up to the decisions in force on its date."""
+    counted = 0
+    for row in assessment.request.get("capital") or []:
+        if isinstance(row, Mapping) and row.get("type") == CapitalType.NOTIONAL:
+            try:
+                counted += parse_pounds(str(row.get("amount")))
+            except ValueError:
+                return []  # the engine names the bad amount
+    decisions = deprivation_decisions_in_force(assessment.person, assessment.effective_from)
+    decided = sum(decision.amount_pence for decision in decisions)
+    if counted != decided:
+        on = f"{assessment.effective_from:%d/%m/%Y}"
+        if not decisions:
+            raise AssessmentError(
+                f"capital: notional capital of £{to_decimal_string(counted)} is counted, but no "
+                f"deprivation decision is in force on {on}. Record the decision first."
+            )
+        raise AssessmentError(
+            f"capital: notional capital counted (£{to_decimal_string(counted)}) must equal the "
+            f"deprivation decisions in force on {on} (£{to_decimal_string(decided)})"
+        )
+    return decisions
+
+
+@transaction.atomic
+def record_deprivation_decision(
+    *,
+    person: ServiceUser,
+    asset: str,
+    amount_pence: int,
+    disposed_on: date,
+    decided_on: date,
+    reason: str,
+    actor: Any,
+) -> DeprivationDecision:
+    asset, reason = asset.strip(), reason.strip()
+    if not asset:
+        raise AssessmentError("asset: say what the person disposed of")
+    if amount_pence <= 0:
+        raise AssessmentError("amount: the notional capital must be more than £0.00")
+    if disposed_on > decided_on:
+        raise AssessmentError("disposed_on: the disposal must be on or before the decision")
+    if not reason:
+        raise AssessmentError(
+            "reason: explain why the council decided this was deprivation (timing, purpose)"
+        )
+    decision = DeprivationDecision.objects.create(
+        person=person,
+        asset=asset,
+        amount_pence=amount_pence,
+        disposed_on=disposed_on,
+        decided_on=decided_on,
+        reason=reason,
+        decided_by=actor if getattr(actor, "is_authenticated", False) else None,
+        created_at=timezone.now(),
+    )
+    record_create(actor=actor, instance=decision, reason=reason, source="web")
+    return decision
+
+
+@transaction.atomic
+def withdraw_deprivation_decision(
+    *, decision: DeprivationDecision, withdrawn_on: date, reason: str, actor: Any
+) -> DeprivationDecision:
+    locked = DeprivationDecision.objects.select_for_update().get(pk=decision.pk)
+    reason = reason.strip()
+    if locked.withdrawn_on is not None:
+        raise AssessmentError(
+            f"withdrawn_on: this decision was already withdrawn from {locked.withdrawn_on:%d/%m/%Y}"
+        )
+    if withdrawn_on < locked.decided_on:
+        raise AssessmentError("withdrawn_on: a decision cannot be withdrawn before it was made")
+    if not reason:
+        raise AssessmentError("reason: say why the decision is withdrawn")
+    before = snapshot(locked, ["withdrawn_on", "withdrawn_reason"])
+    locked.withdrawn_on, locked.withdrawn_reason = withdrawn_on, reason
+    locked.save(update_fields=["withdrawn_on", "withdrawn_reason"])
+    record_update(actor=actor, instance=locked, before=before, reason=reason, source="web")
+    return locked
+
+
+@transaction.atomic
+def add_note(*, assessment: Assessment, text: str, actor: Any) -> AssessmentNote:
+    text = text.strip()
+    if not text:
+        raise AssessmentError("text: enter the note")
+    if len(text) > NOTE_LIMIT:
+        raise AssessmentError(f"text: a note must be {NOTE_LIMIT} characters or fewer")
+    note = AssessmentNote.objects.create(
+        assessment=assessment,
+        text=text,
+        created_at=timezone.now(),
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    record_create(actor=actor, instance=note, source="web")
+    return note
+
+
+@transaction.atomic
+def upload_evidence(
+    *,
+    assessment: Assessment,
+    description: str,
+    file_name: str,
+    content: bytes,
+    actor: Any,
+) -> EvidenceDocument:
+    description = description.strip()
+    if not description:
+        raise AssessmentError("description: say what the document is, like 'Bank statement'")
+    if len(description) > 200:
+        raise AssessmentError("description: must be 200 characters or fewer")
+    try:
+        kind = evidence_files.kind_of(file_name, content)
+    except evidence_files.EvidenceRejected as error:
+        raise AssessmentError(f"file: {error}") from None
+    digest = hashlib.sha256(content).hexdigest()
+    earlier = EvidenceDocument.objects.filter(person_id=assessment.person_id, sha256=digest).first()
+    if earlier is not None:
+        raise AssessmentError(
+            f"file: this file was already uploaded on {earlier.uploaded_at:%d/%m/%Y} as "
+            f"'{earlier.description}'"
+        )
+    document = EvidenceDocument.objects.create(
+        person_id=assessment.person_id,
+        assessment=assessment,
+        description=description,
+        file_name=file_name.strip(),
+        content_type=kind.content_type,
+        size_bytes=len(content),
+        sha256=digest,
+        content=content,
+        uploaded_at=timezone.now(),
+        uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    # The audit trail records what was uploaded, not the bytes themselves.
+    fields = ["person", "assessment", "description", "file_name", "content_type", "size_bytes"]
+    record_event(
+        actor=actor,
+        action="create",
+        instance=document,
+        changes={
+            name: [None, value] for name, value in snapshot(document, [*fields, "sha256"]).items()
+        },
+        source="web",
+        reason=f"Evidence uploaded for assessment {assessment.version}",
+    )
+    return document
 
 
 def _supersede_earlier(newer: Assessment, *, actor: Any) -> None:

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from carecharge.core.money import MoneyError, format_pounds, parse_pounds
 
-from .models import Assessment, AssessmentSetting, AssessmentState
+from .models import Assessment, AssessmentSetting, AssessmentState, DeprivationDecision
 
 STATE_TAGS = {
     AssessmentState.DRAFT: "govuk-tag--yellow",
@@ -153,4 +153,56 @@ def comparison(
             "after": newer.full_cost,
             "changed": older.full_cost != newer.full_cost,
         },
+    }
+
+
+def _file_size(size: int) -> str:
+    if size < 1024:
+        return f"{size} bytes"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.0f} KB"
+    return f"{size / (1024 * 1024):.1f} MB"
+
+
+def casework(assessment: Assessment) -> dict[str, Any]:
+    """What sits beside the calculation: the deferred payment agreement, the deprivation
+    decisions it counted, dated notes and uploaded evidence."""
+    dia = assessment.disposable_income_allowance_pence
+    return {
+        "deferred_payment": (
+            {"allowance": format_pounds(dia) if dia is not None else "the national maximum"}
+            if assessment.deferred_payment_agreement
+            else None
+        ),
+        "decisions": [deprivation_row(d) for d in assessment.deprivation_decisions.all()],
+        "notes": [
+            {"text": note.text, "at": note.created_at, "by": _who(note.created_by)}
+            for note in assessment.case_notes.select_related("created_by")
+        ],
+        "evidence": [
+            {
+                "description": doc.description,
+                "file_name": doc.file_name,
+                "size": _file_size(doc.size_bytes),
+                "at": doc.uploaded_at,
+                "by": _who(doc.uploaded_by),
+                "href": reverse("assessments:evidence", args=[doc.pk]),
+            }
+            for doc in assessment.evidence.select_related("uploaded_by").defer("content")
+        ],
+    }
+
+
+def deprivation_row(decision: DeprivationDecision) -> dict[str, Any]:
+    return {
+        "pk": decision.pk,
+        "asset": decision.asset,
+        "amount": format_pounds(decision.amount_pence),
+        "disposed_on": decision.disposed_on,
+        "decided_on": decision.decided_on,
+        "reason": decision.reason,
+        "by": _who(decision.decided_by),
+        "withdrawn_on": decision.withdrawn_on,
+        "withdrawn_reason": decision.withdrawn_reason,
+        "withdraw_href": reverse("assessments:deprivation_withdraw", args=[decision.pk]),
     }

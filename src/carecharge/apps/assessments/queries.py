@@ -3,13 +3,74 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Q, QuerySet
 
+from carecharge.apps.care.models import ChargingMethod, ServiceLine
 from carecharge.apps.people.models import ServiceUser
+from carecharge.apps.web.council import rulebook
+from carecharge.core.assessment.figures import round_amount
+from carecharge.core.assessment.provisional import (
+    provisional_charge as core_provisional_charge,
+)
 
 from .models import Assessment, AssessmentState
+
+
+def _chargeable_lines(person: ServiceUser) -> QuerySet[ServiceLine]:
+    """The person's means-tested service lines (not CHC, not section 117 aftercare)."""
+    return ServiceLine.objects.filter(
+        package__person=person,
+        service__charging_method=ChargingMethod.MEANS_TESTED,
+        package__chc=False,
+        package__section_117=False,
+    )
+
+
+def weekly_cost_of_chargeable_care(person: ServiceUser, on: date) -> int:
+    """The weekly cost of the person's means-tested service lines running on a date, in pence."""
+    lines = _chargeable_lines(person).filter(start_date__lte=on).exclude(end_date__lt=on)
+    # Summed exactly, then rounded once by the named rule (never line by line).
+    exact = sum((line.units_per_week * line.unit_cost_pence for line in lines), Decimal(0))
+    rule = rulebook().as_at(on).rounding("england.charging.rounding.weekly_charge")
+    return round_amount(exact, rule)
+
+
+def provisional_charge(person: ServiceUser, on: date) -> dict[str, Any] | None:
+    """The provisional charge the person is on, flagged until their first assessment is
+    completed: None once assessed, without chargeable care, or when the council's policy is
+    to charge nothing until then."""
+    if Assessment.objects.filter(person=person).exclude(state=AssessmentState.DRAFT).exists():
+        return None
+    first = (
+        _chargeable_lines(person)
+        .order_by("start_date")
+        .values_list("start_date", flat=True)
+        .first()
+    )
+    if first is None:
+        return None
+    day = max(on, first)
+    found = core_provisional_charge(
+        rulebook().as_at(day),
+        settings.CARECHARGE_COUNCIL,
+        date_of_birth=person.date_of_birth,
+        weekly_cost_of_care=weekly_cost_of_chargeable_care(person, day),
+    )
+    if found is None:
+        return None
+    return {
+        "weekly_pence": found.weekly,
+        "since": first,
+        "as_at": day,
+        "trace": [
+            {"label": step.label, "amount_pence": step.amount_pence, "reference": step.reference}
+            for step in found.trace
+        ],
+    }
 
 
 def versions(person: ServiceUser) -> QuerySet[Assessment]:
