@@ -11,7 +11,7 @@ from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 
 from carecharge.apps.accounts.roles import Role, has_any_role
-from carecharge.apps.care.models import ServiceLine, Suspension
+from carecharge.apps.care.models import ChargingMethod, ServiceLine, Suspension
 from carecharge.core.identifiers import normalise_nhs_number, normalise_postcode
 
 from .models import Address, AddressRole, Representative, ServiceUser, ThirdPartyPayer
@@ -23,6 +23,7 @@ FILTERS: dict[str, dict[str, str]] = {
     "deceased": {"recent": "Died in the last 30 days"},
     "suspended": {"today": "Care suspended today (hospital, holiday or other)"},
     "ending": {"week": "A service line ends in the next 7 days"},
+    "assessment": {"none": "Chargeable care today but no completed assessment (provisional)"},
 }
 
 _REFERENCE = re.compile(r"[0-9]{8}", re.ASCII)
@@ -132,7 +133,20 @@ def _apply_filters(
             end_date__gte=today, end_date__lte=today + timedelta(days=7)
         )
         people = people.filter(pk__in=ending.values("package__person_id"))
+    if filters.get("assessment") == "none":
+        people = people.filter(pk__in=chargeable_care_today(today).values("package__person_id"))
+        people = people.exclude(assessments__state__in=["completed", "superseded"])
     return people
+
+
+def chargeable_care_today(today: date) -> QuerySet[ServiceLine]:
+    """Means-tested service lines running today, leaving out NHS-funded and aftercare ones."""
+    return ServiceLine.objects.filter(
+        service__charging_method=ChargingMethod.MEANS_TESTED,
+        package__chc=False,
+        package__section_117=False,
+        start_date__lte=today,
+    ).exclude(end_date__lt=today)
 
 
 def known_filters(params: Any) -> dict[str, str]:

@@ -7,6 +7,7 @@ from typing import Any
 
 from carecharge.apps.care.models import ImportBatch, ImportStatus, ServiceLine, Suspension
 from carecharge.apps.people.models import ServiceUser
+from carecharge.apps.people.queries import chargeable_care_today
 
 
 def work_to_do(*, today: date) -> list[dict[str, Any]]:
@@ -43,6 +44,16 @@ def work_to_do(*, today: date) -> list[dict[str, Any]]:
             ).count(),
             "url_name": "people:search",
             "query": "ending=week",
+        },
+        {
+            "label": "People on a provisional charge (care started, no completed assessment)",
+            "count": ServiceUser.objects.filter(
+                pk__in=chargeable_care_today(today).values("package__person_id")
+            )
+            .exclude(assessments__state__in=["completed", "superseded"])
+            .count(),
+            "url_name": "people:search",
+            "query": "assessment=none",
         },
     ]
     return items
