@@ -56,8 +56,15 @@ def _audit_triggers_lifted_for_flush(transactional_db: None) -> Iterator[None]:
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
     yield  # every fixture, including the database flush, has been torn down
+    if nextitem is None:
+        return  # the session is over and the test database is gone with its triggers
+    from django.db import connection
+
     with item.config.stash[blocking_manager_key].unblock():
         _restore_triggers()
+        # This hook does not run in the test's context, so it opened a connection of its own:
+        # left open, it keeps the test database from being dropped at the end of the session.
+        connection.close()
 
 
 @pytest.fixture(scope="session")
