@@ -24,7 +24,7 @@ from carecharge.apps.people.models import Address, AddressRole, ServiceUser
 
 pytestmark = pytest.mark.browser
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "imports"
-TABS = ["Details", "Care", "Assessments", "Account", "Documents", "History"]
+TABS = ["Details", "Care", "Assessments", "Account", "Letters", "History"]
 
 
 @pytest.fixture

@@ -40,6 +40,9 @@ EXPECTED: dict[str, frozenset[str] | str] = {
     "web:health": PUBLIC,
     "accounts:login": PUBLIC,
     "accounts:logout": PUBLIC,
+    "estimate:start": PUBLIC,
+    "estimate:questions": PUBLIC,
+    "estimate:result": PUBLIC,
     "accounts:change_password": ALL_ROLES,
     "audit:history": CASEWORK_ROLES | {Role.ADMINISTRATOR},
     "people:search": READ,
@@ -47,7 +50,6 @@ EXPECTED: dict[str, frozenset[str] | str] = {
     "people:care": READ,
     "people:assessments": READ,
     "people:account": READ,
-    "people:documents": READ,
     "people:history": READ,
     "people:edit": EDIT,
     "people:address": EDIT,
@@ -65,6 +67,18 @@ EXPECTED: dict[str, frozenset[str] | str] = {
     "assessments:evidence": READ,
     "assessments:deprivation_new": ASSESSMENT_ROLES,
     "assessments:deprivation_withdraw": ASSESSMENT_ROLES,
+    "documents:create_outcome_letter": ASSESSMENT_ROLES,
+    "documents:download": READ,
+    "documents:person_letters": READ,
+    "uprating:runs": ASSESSMENT_ROLES | {Role.AUDITOR},
+    "uprating:start": ASSESSMENT_ROLES,
+    "uprating:run": ASSESSMENT_ROLES | {Role.AUDITOR},
+    "uprating:preview": ASSESSMENT_ROLES,
+    "uprating:approve": frozenset({Role.SENIOR_OFFICER}),
+    "uprating:post": ASSESSMENT_ROLES,
+    "uprating:excel": ASSESSMENT_ROLES | {Role.AUDITOR},
+    "uprating:item": ASSESSMENT_ROLES | {Role.AUDITOR},
+    "uprating:resolve": ASSESSMENT_ROLES,
 }
 
 
@@ -154,6 +168,42 @@ def assessment_record(name: str, records: dict[str, Any]) -> Any:
     return records[name]
 
 
+def document_record(records: dict[str, Any]) -> Any:
+    """An issued letter (a stand-in PDF stored with its true hash), made when first needed."""
+    import hashlib
+
+    from carecharge.apps.documents.models import Document
+
+    if "document" not in records:
+        pdf = b"%PDF-1.7\n%%EOF\n"
+        records["document"] = Document.objects.create(
+            kind="assessment_outcome", person=records["person"], recipient_name="Ada Lovelace",
+            recipient_address="1 High Street", issued_on=date(2026, 11, 23), snapshot={},
+            template="documents/letters/assessment_outcome.html", template_hash="0" * 64,
+            renderer="test", pdf=pdf, sha256=hashlib.sha256(pdf).hexdigest(),
+            size_bytes=len(pdf), created_at="2026-11-23T09:00:00Z",
+        )  # fmt: skip
+    return records["document"]
+
+
+def uprating_record(name: str, records: dict[str, Any]) -> Any:
+    """An uprating run with one item (for the item pages), made when first needed."""
+    from carecharge.apps.assessments.models import Assessment
+    from carecharge.apps.uprating.models import UpratingItem, UpratingRun
+
+    if "uprating_item" not in records:
+        old = Assessment.objects.create(
+            person=records["person"], version=99, setting="non_residential",
+            effective_from=date(2026, 4, 6), created_at="2026-11-23T09:00:00Z",
+        )  # fmt: skip
+        run = UpratingRun.objects.create(from_date=date(2027, 4, 12), created_at=old.created_at)
+        records["uprating_item"] = UpratingItem.objects.create(
+            run=run, person=records["person"], old_assessment=old, old_weekly_charge_pence=0
+        )
+    item = records["uprating_item"]
+    return item if name in {"uprating:item", "uprating:resolve"} else item.run
+
+
 def url_for(name: str, pattern: URLPattern, records: dict[str, Any]) -> str:
     from django.urls import reverse
 
@@ -170,8 +220,12 @@ def url_for(name: str, pattern: URLPattern, records: dict[str, Any]) -> str:
                     effective_from=date(2026, 11, 23), created_at="2026-11-23T09:00:00Z",
                 )  # fmt: skip
             values[key] = records["assessment"].pk
+        elif name.startswith("uprating:") and key == "pk":
+            values[key] = uprating_record(name, records).pk
         elif key == "person_pk":
             values[key] = records["person"].pk
+        elif name == "documents:download":
+            values[key] = document_record(records).pk
         elif key == "pk":
             values[key] = {
                 "care:package": records["package"].pk,

@@ -86,7 +86,10 @@ INSTALLED_APPS = [
     "carecharge.apps.people",
     "carecharge.apps.care",
     "carecharge.apps.assessments",
+    "carecharge.apps.documents",
     "carecharge.apps.demo",
+    "carecharge.apps.estimate",
+    "carecharge.apps.uprating",
     "carecharge.apps.web",
 ]
 
@@ -222,6 +225,11 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.request": {"level": "ERROR"}},
+    "loggers": {
+        "django.request": {"level": "ERROR"},
+        # WeasyPrint reports each rendering step at INFO; only its warnings matter to us.
+        "weasyprint": {"level": "WARNING"},
+        "weasyprint.progress": {"level": "WARNING"},
+    },
 }
 WHITENOISE_USE_FINDERS = True  # serves app static files without collectstatic on small installs

@@ -7,6 +7,9 @@ urlpatterns = [
     path("people/", include("carecharge.apps.people.urls")),
     path("care/", include("carecharge.apps.care.urls")),
     path("assessments/", include("carecharge.apps.assessments.urls")),
+    path("documents/", include("carecharge.apps.documents.urls")),
     path("audit/", include("carecharge.apps.audit.urls")),
+    path("estimate/", include("carecharge.apps.estimate.urls")),
+    path("uprating/", include("carecharge.apps.uprating.urls")),
     path("", include("carecharge.apps.web.urls")),
 ]

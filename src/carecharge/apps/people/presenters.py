@@ -21,7 +21,7 @@ TABS: tuple[tuple[str, str, str], ...] = (
     ("care", "people:care", "Care"),
     ("assessments", "people:assessments", "Assessments"),
     ("account", "people:account", "Account"),
-    ("documents", "people:documents", "Documents"),
+    ("letters", "documents:person_letters", "Letters"),
     ("history", "people:history", "History"),
 )
 _ACTIONS = {

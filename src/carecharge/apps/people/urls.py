@@ -9,7 +9,6 @@ urlpatterns = [
     path("<int:pk>/care/", views.care, name="care"),
     path("<int:pk>/assessments/", views.assessments, name="assessments"),
     path("<int:pk>/account/", views.account, name="account"),
-    path("<int:pk>/documents/", views.documents, name="documents"),
     path("<int:pk>/history/", views.history, name="history"),
     path("<int:pk>/edit/", views.edit, name="edit"),
     path("<int:pk>/address/<str:role>/", views.address, name="address"),

@@ -155,13 +155,6 @@ def account(request: HttpRequest, person: ServiceUser) -> HttpResponse:
 
 @roles(CASEWORK_ROLES)
 @require_GET
-@person_page("documents")
-def documents(request: HttpRequest, person: ServiceUser) -> HttpResponse:
-    return render(request, "people/documents.html", _page(request, person, "documents"))
-
-
-@roles(CASEWORK_ROLES)
-@require_GET
 @person_page("history")
 def history(request: HttpRequest, person: ServiceUser) -> HttpResponse:
     events = history_for_many(queries.history_pairs(person))

@@ -8,6 +8,7 @@ from typing import Any
 from carecharge.apps.care.models import ImportBatch, ImportStatus, ServiceLine, Suspension
 from carecharge.apps.people.models import ServiceUser
 from carecharge.apps.people.queries import chargeable_care_today
+from carecharge.apps.uprating.models import RunState, UpratingRun
 
 
 def work_to_do(*, today: date) -> list[dict[str, Any]]:
@@ -54,6 +55,13 @@ def work_to_do(*, today: date) -> list[dict[str, Any]]:
             .count(),
             "url_name": "people:search",
             "query": "assessment=none",
+        },
+        {
+            "label": "Annual uprating: runs waiting for approval or posting",
+            "count": UpratingRun.objects.filter(
+                state__in=[RunState.PREVIEWED, RunState.APPROVED]
+            ).count(),
+            "url_name": "uprating:runs",
         },
     ]
     return items

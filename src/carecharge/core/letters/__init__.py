@@ -1,0 +1,1 @@
+"""Letters in plain English, worked out from calculation results (no Django, no clock)."""
