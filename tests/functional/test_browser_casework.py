@@ -119,13 +119,15 @@ def test_deprivation_deferred_payment_notes_and_evidence(
     page.get_by_label("Disposable income allowance the person keeps").fill("100.00")
     page.get_by_role("button", name="Complete the assessment").click()
     # 200.00 + 150.00 income; £20,000 is £5,750 over the lower limit: tariff £23.00;
-    # less the £100.00 he keeps: 273.00 a week.
-    expect(page.locator("[data-figure=weekly-charge]")).to_have_text("£273.00")
+    # less the personal expenses allowance (£30.65 in 2025/26): 342.35 a week. The agreement
+    # does not change the charge: he pays 350.00 - 100.00 = 250.00 from income, and the other
+    # 92.35 is deferred.
+    expect(page.locator("[data-figure=weekly-charge]")).to_have_text("£342.35")
     expect(page.locator("[data-casework=deferred-payment]")).to_contain_text("£100.00 a week")
+    split = page.locator("[data-table=deferred-payment]")
+    expect(split.get_by_role("row", name="Paid from income")).to_contain_text("£250.00")
+    expect(split.get_by_role("row", name="Deferred each week")).to_contain_text("£92.35")
     expect(page.locator("[data-table=deprivation]")).to_contain_text("£20,000 given to his nephew")
-    expect(page.locator("[data-table=trace]")).to_contain_text(
-        "Disposable income allowance kept under a deferred payment agreement"
-    )
 
     # A note and a document.
     page.get_by_label("Add a note").fill("Nephew confirmed the gift by phone.")

@@ -34,8 +34,10 @@ from carecharge.apps.care.models import (
 )
 from carecharge.apps.people.models import ServiceUser
 from carecharge.apps.web.council import rulebook
+from carecharge.core.money import parse_pounds
 
 pytestmark = pytest.mark.django_db
+PEA = "england.charging.personal_expenses_allowance"
 PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 
 
@@ -82,14 +84,17 @@ def test_a_deferred_payment_agreement_keeps_the_chosen_allowance(person: Service
         book=rulebook(),
         deferred_payment=operations.DeferredPayment(True, 12000),
     )
-    # Income 200.00 + 150.00 = 350.00, less the £120.00 the person chose to keep = 230.00.
+    # The agreement does not change the charge: income 350.00 less the PEA.
     assert done.result is not None
-    assert done.result["allowances"]["pea"] == "120.00"
-    assert done.weekly_charge_pence == 23000
-    labels = [step["label"] for step in done.result["trace"]]
-    assert any(label.startswith("Disposable income allowance kept under") for label in labels)
+    pea = parse_pounds(done.result["allowances"]["pea"])
+    assert pea == rulebook().as_at(date(2025, 6, 2)).pence(PEA)
+    assert done.weekly_charge_pence == 35000 - pea
     assert done.deferred_payment_agreement is True
     assert done.disposable_income_allowance_pence == 12000
+    # It splits it: 350.00 less the 120.00 kept = 230.00 from income, the rest deferred.
+    split = queries.deferred_payment_split(done)
+    assert split is not None
+    assert (split.from_income, split.deferred) == (23000, 35000 - pea - 23000)
 
 
 def test_without_a_chosen_amount_the_national_maximum_applies(person: ServiceUser) -> None:
@@ -102,9 +107,12 @@ def test_without_a_chosen_amount_the_national_maximum_applies(person: ServiceUse
         deferred_payment=operations.DeferredPayment(True),
     )
     maximum = rulebook().as_at(date(2025, 6, 2)).pence(operations.DIA_MAXIMUM)
-    assert done.result is not None
-    assert done.result["allowances"]["pea"] == f"{Decimal(maximum) / 100:.2f}"
-    assert done.weekly_charge_pence == 35000 - maximum
+    # "The maximum" is frozen at completion, so the split never moves with later rules.
+    assert done.disposable_income_allowance_pence == maximum
+    split = queries.deferred_payment_split(done)
+    assert split is not None
+    assert split.from_income == 35000 - maximum
+    assert split.from_income + split.deferred == done.weekly_charge_pence
 
 
 def test_an_allowance_over_the_maximum_changes_nothing(person: ServiceUser) -> None:
@@ -156,7 +164,9 @@ def test_a_revision_keeps_the_agreement(person: ServiceUser) -> None:
     assert revision.deferred_payment_agreement is True
     assert revision.disposable_income_allowance_pence == 10000
     done = operations.assessment_complete(assessment=revision, actor=None, book=rulebook())
-    assert done.result is not None and done.result["allowances"]["pea"] == "100.00"
+    split = queries.deferred_payment_split(done)
+    assert split is not None and split.allowance == 10000
+    assert split.from_income == 35000 - 10000
 
 
 def test_the_edit_screen_records_the_agreement(person: ServiceUser, assessor: Client) -> None:
@@ -184,10 +194,12 @@ def test_the_edit_screen_records_the_agreement(person: ServiceUser, assessor: Cl
     draft.refresh_from_db()
     assert draft.state == AssessmentState.COMPLETED
     assert draft.disposable_income_allowance_pence == 9950
-    # 350.00 - 99.50 = 250.50
-    assert draft.weekly_charge_pence == 25050
+    # 350.00 - 99.50 = 250.50 paid from income; the charge itself is unchanged.
+    pea = rulebook().as_at(date(2025, 6, 2)).pence(PEA)
+    assert draft.weekly_charge_pence == 35000 - pea
     page = assessor.get(f"/assessments/{draft.pk}/").content.decode()
     assert "disposable income allowance of £99.50 a week" in page
+    assert "£250.50" in page
 
 
 # Notional capital -----------------------------------------------------------------------------
@@ -236,6 +248,51 @@ def test_the_notional_capital_counted_must_match_the_decisions(person: ServiceUs
     with pytest.raises(operations.AssessmentError, match=r"\(£15000.00\) must equal .*£20000.00"):
         operations.assessment_save_and_complete(
             assessment=draft, request=request, actor=None, book=rulebook()
+        )
+
+
+@pytest.mark.parametrize("marked", [{"joint": True}, {"share": "0.5"}])
+def test_notional_capital_cannot_be_halved(person: ServiceUser, marked: dict[str, Any]) -> None:
+    decide(person, 3_000_000)
+    draft = resident_draft(person)
+    request = {
+        **draft.request,
+        "capital": [{"type": "notional", "amount": "30000.00", **marked}],
+    }
+    with pytest.raises(operations.AssessmentError, match=r"capital\[0\]\.joint: notional"):
+        operations.assessment_save_and_complete(
+            assessment=draft, request=request, actor=None, book=rulebook()
+        )
+    draft.refresh_from_db()
+    assert draft.state == AssessmentState.DRAFT
+
+
+def test_a_date_without_rules_is_refused_not_a_crash(person: ServiceUser, assessor: Client) -> None:
+    with pytest.raises(operations.AssessmentError, match="rules do not cover 06/01/2014"):
+        operations.assessment_start(
+            person=person, setting="residential_permanent", effective_from=date(2014, 1, 6),
+            actor=None,
+        )  # fmt: skip
+    form = {
+        "setting": "residential_permanent",
+        "effective_from_day": "6", "effective_from_month": "1", "effective_from_year": "2014",
+    }  # fmt: skip
+    response = assessor.post(f"/assessments/start/{person.pk}/", form)
+    assert response.status_code == 400
+    assert "the charging rules do not cover 06/01/2014" in response.content.decode()
+    assert not Assessment.objects.exists()
+    # A draft made with a request of its own (as uprating does) still cannot take an
+    # agreement the rules have no maximum for.
+    draft = operations.assessment_start(
+        person=person, setting="residential_permanent", effective_from=date(2014, 1, 6),
+        actor=None, request={"person": {"age": 80}},
+    )  # fmt: skip
+    with pytest.raises(operations.AssessmentError, match="no national maximum is in force"):
+        operations.assessment_save_draft(
+            assessment=draft,
+            request=draft.request,
+            actor=None,
+            deferred_payment=operations.DeferredPayment(True, 10000),
         )
 
 
@@ -447,6 +504,13 @@ def test_a_provisional_charge_is_never_more_than_the_care(person: ServiceUser) -
     assert found is not None
     assert found["weekly_pence"] == 1850
     assert found["trace"][-1]["label"] == "Capped at the weekly cost of care, £18.50"
+
+
+def test_no_provisional_charge_once_care_has_ended(person: ServiceUser) -> None:
+    give_care(person)
+    ServiceLine.objects.update(end_date=date(2026, 10, 31))
+    assert queries.provisional_charge(person, date(2026, 10, 31)) is not None
+    assert queries.provisional_charge(person, date(2026, 11, 1)) is None
 
 
 def test_no_care_no_provisional_charge(person: ServiceUser) -> None:

@@ -76,7 +76,7 @@ def test_a_charging_officer_sees_every_work_queue_with_its_count(client_for, wai
         ("Deaths recorded in the last 30 days (final accounts to check)", "1"),
         ("Suspensions open today (hospital, holiday or other)", "0"),
         ("Service lines ending in the next 7 days", "0"),
-        ("People on a provisional charge (care started, no completed assessment)", "1"),
+        ("People receiving care with no completed assessment (provisional charge)", "1"),
     ]
 
 

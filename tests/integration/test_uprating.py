@@ -335,6 +335,31 @@ def test_a_date_with_no_benefit_rates_is_refused_and_nothing_is_made(council: Co
     assert UpratingRun.objects.count() == 0
 
 
+def test_a_date_beyond_the_rates_loaded_is_refused(council: Council) -> None:
+    # The rules hold rates to April 2026: a run from April 2028 would "uprate" to the same.
+    with pytest.raises(
+        operations.UpratingRefused, match=r"the rules hold no new rates for the year to 03/04/2028"
+    ):
+        operations.start_run(from_date=date(2028, 4, 3), actor=council.officer)
+    assert UpratingRun.objects.count() == 0
+
+
+def test_a_preview_with_nobody_named_cannot_be_approved(council: Council, book: RuleBook) -> None:
+    run = operations.start_run(from_date=FROM, actor=None, book=book, source="command")
+    run = operations.preview(run, actor=None, book=book, source="command")
+    with pytest.raises(operations.UpratingRefused, match="nobody is recorded as having previewed"):
+        operations.approve(run, actor=council.senior)
+    run.refresh_from_db()
+    assert run.state == RunState.PREVIEWED
+
+
+def test_a_preview_already_running_is_not_started_twice(council: Council, book: RuleBook) -> None:
+    run = operations.start_run(from_date=FROM, actor=council.officer)
+    operations.begin_preview(run, actor=council.officer)
+    with pytest.raises(operations.UpratingRefused, match="is already being worked out"):
+        operations.begin_preview(run, actor=council.officer)
+
+
 def test_only_the_assessment_team_may_start_a_run(council: Council) -> None:
     clerk = user("chris.charging", Role.CHARGING_OFFICER)
     with pytest.raises(operations.UpratingRefused, match="does not have a role"):

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from carecharge.apps.accounts.roles import Role
 from carecharge.apps.assessments.models import Assessment
+from carecharge.apps.audit.models import AuditEvent
 from carecharge.apps.uprating import operations, views
 from carecharge.apps.uprating.models import ItemStatus, RunState, UpratingItem, UpratingRun
 from carecharge.apps.web.council import rulebook
@@ -230,10 +231,22 @@ def test_restricted_people_are_masked_for_officers_who_may_not_open_them(
     sheet = openpyxl.load_workbook(
         io.BytesIO(client(council.officer).get(f"/uprating/{run.pk}/excel/").content)
     )["Preview"]
-    names = [row[1].value for row in sheet.iter_rows(min_row=2)]
-    assert "Bert Jansch" not in names and "Restricted record" in names
+    rows = {row[1].value: row for row in sheet.iter_rows(min_row=2)}
+    assert "Bert Jansch" not in rows and "Restricted record" in rows
+    # Nothing of the restricted person's reference or money is in the officer's copy.
+    hidden = rows["Restricted record"]
+    assert [cell.value for cell in hidden[:1] + hidden[2:7]] == [None] * 6
+    assert council.bert.account_reference not in officer.content.decode()
+    # A search by name does not find them either.
+    found = client(council.officer).get(f"/uprating/{run.pk}/", {"q": "Jansch"})
+    assert "Restricted record" not in found.content.decode()
+    before = AuditEvent.objects.filter(action="restricted.viewed").count()
     senior = client(council.senior).get(f"/uprating/{run.pk}/?status=manual_review")
     assert "Bert Jansch" in senior.content.decode()
+    # Shown in full to a senior officer: recorded as an opening of the restricted record.
+    opened = AuditEvent.objects.filter(action="restricted.viewed").order_by("pk")
+    assert opened.count() == before + 1
+    assert opened.last().reason == f"Opened the uprating run {run.pk} page"
     item = UpratingItem.objects.get(person=council.bert)
     assert client(council.officer).get(f"/uprating/item/{item.pk}/").status_code == 403
 

@@ -16,17 +16,18 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
 from carecharge.apps.audit.operations import record_create, record_event, record_update, snapshot
 from carecharge.apps.people.models import ServiceUser
 from carecharge.apps.web.council import rulebook
+from carecharge.core.assessment import deferred_payment
 from carecharge.core.assessment.contract import Assessor
 from carecharge.core.assessment.errors import AssessmentError as EngineError
 from carecharge.core.money import parse_pounds, to_decimal_string
-from carecharge.core.rules import RuleBook
+from carecharge.core.rules import RuleBook, RuleEntry, RuleError
 
 from . import evidence as evidence_files
 from .models import (
@@ -44,7 +45,7 @@ from .queries import weekly_cost_of_chargeable_care
 
 AUDITED = ["state", "effective_from", "effective_to", "superseded_from", "weekly_charge_pence"]
 DPA_FIELDS = ["deferred_payment_agreement", "disposable_income_allowance_pence"]
-DIA_MAXIMUM = "england.charging.deferred_payment.disposable_income_allowance"
+DIA_MAXIMUM = deferred_payment.MAXIMUM_RULE
 NOTE_LIMIT = 5000
 
 
@@ -127,11 +128,16 @@ def assessment_start(
         raise AssessmentError(f"setting: {setting!r} is not a kind of assessment")
     ServiceUser.objects.select_for_update().get(pk=person.pk)
     last = Assessment.objects.filter(person=person).aggregate(n=Max("version"))["n"] or 0
-    body = (
-        dict(request)
-        if request is not None
-        else request_from_declarations(person, as_at=effective_from, setting=setting)
-    )
+    try:
+        body = (
+            dict(request)
+            if request is not None
+            else request_from_declarations(person, as_at=effective_from, setting=setting)
+        )
+    except RuleError as error:
+        raise AssessmentError(
+            f"effective_from: the charging rules do not cover {effective_from:%d/%m/%Y} ({error})"
+        ) from None
     body["as_at"] = effective_from.isoformat()
     body["setting"] = setting
     # A deferred payment agreement outlives any one assessment: a new version of a permanent
@@ -215,12 +221,20 @@ def assessment_complete(
     if locked.state != AssessmentState.DRAFT:
         raise AssessmentError("This assessment is already completed.")
     decisions = _check_notional_capital(locked)
-    result = assess(
-        locked.request,
-        book=book,
-        disposable_income_allowance=disposable_income_allowance(locked, book),
-    )
-    before = snapshot(locked, AUDITED)
+    result = assess(locked.request, book=book)
+    before = snapshot(locked, [*AUDITED, "disposable_income_allowance_pence"])
+    if locked.deferred_payment_agreement:
+        # "The maximum" is frozen as the figure in force, so the split never moves later.
+        maximum = _dia_maximum(locked.effective_from, book)
+        allowance = locked.disposable_income_allowance_pence
+        if allowance is None:
+            assert isinstance(maximum.value, int)
+            allowance = maximum.value
+        locked.disposable_income_allowance_pence = allowance
+        try:
+            deferred_payment.split(result, allowance=allowance, maximum=maximum)
+        except EngineError as error:
+            raise AssessmentError(str(error)) from None
     locked.result = result
     locked.state = AssessmentState.COMPLETED
     locked.weekly_charge_pence = parse_pounds(result["weekly_charge"])
@@ -262,31 +276,25 @@ def assessment_save_and_complete(
     return assessment_complete(assessment=saved, actor=actor, book=book)
 
 
-def assess(
-    request: Mapping[str, Any],
-    *,
-    book: RuleBook | None = None,
-    disposable_income_allowance: int | None = None,
-) -> dict[str, Any]:
+def assess(request: Mapping[str, Any], *, book: RuleBook | None = None) -> dict[str, Any]:
     """Run the engine as a completion does: the council's own policy (rules/local/<council>/
     assessment/) fills what the request leaves out, with its references in the trace. Other
     batch work (uprating, replay) calls this so its figures match a completion's."""
     try:
         return Assessor(book or rulebook(), council=settings.CARECHARGE_COUNCIL).assess_data(
-            request, disposable_income_allowance=disposable_income_allowance
+            request
         )
     except EngineError as error:
         raise AssessmentError(str(error)) from None
 
 
-def disposable_income_allowance(assessment: Assessment, book: RuleBook | None = None) -> int | None:
-    """The weekly allowance a person with a deferred payment agreement keeps (what they chose,
-    or the national maximum on the assessment's date), or None without an agreement."""
-    if not assessment.deferred_payment_agreement:
-        return None
-    if assessment.disposable_income_allowance_pence is not None:
-        return assessment.disposable_income_allowance_pence
-    return (book or rulebook()).as_at(assessment.effective_from).pence(DIA_MAXIMUM)
+def _dia_maximum(day: date, book: RuleBook) -> RuleEntry:
+    try:
+        return book.as_at(day).entry(DIA_MAXIMUM)
+    except RuleError:
+        raise AssessmentError(
+            f"disposable_income_allowance: no national maximum is in force on {day:%d/%m/%Y}"
+        ) from None
 
 
 def _check_deferred_payment(assessment: Assessment, deferred: DeferredPayment) -> None:
@@ -300,7 +308,9 @@ def _check_deferred_payment(assessment: Assessment, deferred: DeferredPayment) -
     chosen = deferred.allowance_pence
     if chosen is None:
         return
-    maximum = rulebook().as_at(assessment.effective_from).pence(DIA_MAXIMUM)
+    entry = _dia_maximum(assessment.effective_from, rulebook())
+    maximum = entry.value
+    assert isinstance(maximum, int)
     if not 0 <= chosen <= maximum:
         raise AssessmentError(
             "disposable_income_allowance: must be between £0.00 and the maximum of "
@@ -316,29 +326,51 @@ def deprivation_decisions_in_force(person: ServiceUser, day: date) -> list[Depri
     ]
 
 
-def _check_notional_capital(assessment: Assessment) -> list[DeprivationDecision]:
-    """Notional capital is counted only as far as the council has decided deprivation: the
-    notional rows of the request must add up to the decisions in force on its date."""
+def notional_capital_problem(
+    request: Mapping[str, Any], person: ServiceUser, on: date
+) -> tuple[str | None, list[DeprivationDecision]]:
+    """Notional capital is counted only as the council decided it: each notional row in full
+    (never joint or shared), adding up to the deprivation decisions in force on the date.
+    Returns what is wrong (None if nothing) and the decisions in force."""
     counted = 0
-    for row in assessment.request.get("capital") or []:
-        if isinstance(row, Mapping) and row.get("type") == CapitalType.NOTIONAL:
-            try:
-                counted += parse_pounds(str(row.get("amount")))
-            except ValueError:
-                return []  # the engine names the bad amount
-    decisions = deprivation_decisions_in_force(assessment.person, assessment.effective_from)
-    decided = sum(decision.amount_pence for decision in decisions)
-    if counted != decided:
-        on = f"{assessment.effective_from:%d/%m/%Y}"
-        if not decisions:
-            raise AssessmentError(
-                f"capital: notional capital of £{to_decimal_string(counted)} is counted, but no "
-                f"deprivation decision is in force on {on}. Record the decision first."
+    for index, row in enumerate(request.get("capital") or []):
+        if not isinstance(row, Mapping) or row.get("type") != CapitalType.NOTIONAL:
+            continue
+        share = row.get("share")
+        if row.get("joint") or (share is not None and Decimal(str(share)) != 1):
+            return (
+                f"capital[{index}].joint: notional capital is counted in full, as the "
+                "deprivation decision says; it cannot be joint or part-owned",
+                [],
             )
-        raise AssessmentError(
-            f"capital: notional capital counted (£{to_decimal_string(counted)}) must equal the "
-            f"deprivation decisions in force on {on} (£{to_decimal_string(decided)})"
+        try:
+            counted += parse_pounds(str(row.get("amount")))
+        except ValueError:
+            return None, []  # the engine names the bad amount
+    decisions = deprivation_decisions_in_force(person, on)
+    decided = sum(decision.amount_pence for decision in decisions)
+    if counted == decided:
+        return None, decisions
+    day = f"{on:%d/%m/%Y}"
+    if not decisions:
+        return (
+            f"capital: notional capital of £{to_decimal_string(counted)} is counted, but no "
+            f"deprivation decision is in force on {day}. Record the decision first.",
+            [],
         )
+    return (
+        f"capital: notional capital counted (£{to_decimal_string(counted)}) must equal the "
+        f"deprivation decisions in force on {day} (£{to_decimal_string(decided)})",
+        decisions,
+    )
+
+
+def _check_notional_capital(assessment: Assessment) -> list[DeprivationDecision]:
+    problem, decisions = notional_capital_problem(
+        assessment.request, assessment.person, assessment.effective_from
+    )
+    if problem is not None:
+        raise AssessmentError(problem)
     return decisions
 
 
@@ -441,19 +473,13 @@ def upload_evidence(
             f"file: this file was already uploaded on {earlier.uploaded_at:%d/%m/%Y} as "
             f"'{earlier.description}'"
         )
-    document = EvidenceDocument.objects.create(
-        person_id=assessment.person_id,
-        assessment=assessment,
-        description=description,
-        file_name=file_name.strip(),
-        content_type=kind.content_type,
-        size_bytes=len(content),
-        sha256=digest,
-        content=content,
-        uploaded_at=timezone.now(),
-        uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
-    )
-    # The audit trail records what was uploaded, not the bytes themselves.
+    try:
+        with transaction.atomic():
+            document = _store_evidence(
+                assessment, description, file_name, kind, digest, content, actor
+            )
+    except IntegrityError:  # the same file, sent twice at once (a double click)
+        raise AssessmentError("file: this file has just been uploaded for this person") from None
     fields = ["person", "assessment", "description", "file_name", "content_type", "size_bytes"]
     record_event(
         actor=actor,
@@ -466,6 +492,29 @@ def upload_evidence(
         reason=f"Evidence uploaded for assessment {assessment.version}",
     )
     return document
+
+
+def _store_evidence(
+    assessment: Assessment,
+    description: str,
+    file_name: str,
+    kind: evidence_files.Kind,
+    digest: str,
+    content: bytes,
+    actor: Any,
+) -> EvidenceDocument:
+    return EvidenceDocument.objects.create(
+        person_id=assessment.person_id,
+        assessment=assessment,
+        description=description,
+        file_name=file_name.strip(),
+        content_type=kind.content_type,
+        size_bytes=len(content),
+        sha256=digest,
+        content=content,
+        uploaded_at=timezone.now(),
+        uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
 
 
 def _supersede_earlier(newer: Assessment, *, actor: Any) -> None:

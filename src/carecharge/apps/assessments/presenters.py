@@ -10,6 +10,7 @@ from typing import Any
 from django.urls import reverse
 from django.utils import timezone
 
+from carecharge.core.assessment.deferred_payment import DeferredPaymentSplit
 from carecharge.core.money import MoneyError, format_pounds, parse_pounds
 
 from .models import Assessment, AssessmentSetting, AssessmentState, DeprivationDecision
@@ -164,13 +165,31 @@ def _file_size(size: int) -> str:
     return f"{size / (1024 * 1024):.1f} MB"
 
 
-def casework(assessment: Assessment) -> dict[str, Any]:
-    """What sits beside the calculation: the deferred payment agreement, the deprivation
-    decisions it counted, dated notes and uploaded evidence."""
+def casework(assessment: Assessment, split: DeferredPaymentSplit | None = None) -> dict[str, Any]:
+    """What sits beside the calculation: the deferred payment agreement (and, once completed,
+    how the charge is split), the deprivation decisions it counted, notes and evidence."""
     dia = assessment.disposable_income_allowance_pence
     return {
         "deferred_payment": (
-            {"allowance": format_pounds(dia) if dia is not None else "the national maximum"}
+            {
+                "allowance": format_pounds(dia) if dia is not None else "the national maximum",
+                "split": (
+                    {
+                        "from_income": format_pounds(split.from_income),
+                        "deferred": format_pounds(split.deferred),
+                        "trace": [
+                            {
+                                "label": s.label,
+                                "amount": format_pounds(s.amount_pence or 0),
+                                "reference": s.reference,
+                            }
+                            for s in split.trace
+                        ],
+                    }
+                    if split is not None
+                    else None
+                ),
+            }
             if assessment.deferred_payment_agreement
             else None
         ),

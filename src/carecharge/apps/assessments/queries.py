@@ -12,6 +12,8 @@ from django.db.models import Q, QuerySet
 from carecharge.apps.care.models import ChargingMethod, ServiceLine
 from carecharge.apps.people.models import ServiceUser
 from carecharge.apps.web.council import rulebook
+from carecharge.core.assessment import deferred_payment
+from carecharge.core.assessment.deferred_payment import DeferredPaymentSplit
 from carecharge.core.assessment.figures import round_amount
 from carecharge.core.assessment.provisional import (
     provisional_charge as core_provisional_charge,
@@ -45,15 +47,12 @@ def provisional_charge(person: ServiceUser, on: date) -> dict[str, Any] | None:
     to charge nothing until then."""
     if Assessment.objects.filter(person=person).exclude(state=AssessmentState.DRAFT).exists():
         return None
-    first = (
-        _chargeable_lines(person)
-        .order_by("start_date")
-        .values_list("start_date", flat=True)
-        .first()
-    )
-    if first is None:
-        return None
-    day = max(on, first)
+    lines = _chargeable_lines(person)
+    if not lines.filter(start_date__lte=on).exclude(end_date__lt=on).exists():
+        return None  # no chargeable care on the day: nothing to charge provisionally
+    first = lines.order_by("start_date").values_list("start_date", flat=True).first()
+    assert first is not None
+    day = on
     found = core_provisional_charge(
         rulebook().as_at(day),
         settings.CARECHARGE_COUNCIL,
@@ -71,6 +70,16 @@ def provisional_charge(person: ServiceUser, on: date) -> dict[str, Any] | None:
             for step in found.trace
         ],
     }
+
+
+def deferred_payment_split(assessment: Assessment) -> DeferredPaymentSplit | None:
+    """For a completed assessment with a deferred payment agreement: what is paid from income
+    each week and what is deferred (the allowance was frozen at completion). None otherwise."""
+    allowance = assessment.disposable_income_allowance_pence
+    if not assessment.deferred_payment_agreement or not assessment.result or allowance is None:
+        return None
+    maximum = rulebook().as_at(assessment.effective_from).entry(deferred_payment.MAXIMUM_RULE)
+    return deferred_payment.split(assessment.result, allowance=allowance, maximum=maximum)
 
 
 def versions(person: ServiceUser) -> QuerySet[Assessment]:

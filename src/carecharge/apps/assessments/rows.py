@@ -124,6 +124,12 @@ class CapitalRow(RowForm):
         share = data.get("share")
         if data.get("joint") and share is not None and share != 100:
             self.add_error("share", "Tick joint or enter a share owned, not both")
+        if data.get("type") == CapitalType.NOTIONAL and (
+            data.get("joint") or (share is not None and share != 100)
+        ):
+            self.add_error(
+                "joint", "Notional capital is counted in full, as decided: not joint or shared"
+            )
         return data
 
     def row(self) -> dict[str, Any]:

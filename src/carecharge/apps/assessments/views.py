@@ -52,15 +52,19 @@ def start(request: HttpRequest, person_pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         copied = latest is not None and form.cleaned_data.get("start_from") == "previous"
-        assessment = operations.assessment_start(
-            person=person,
-            setting=form.cleaned_data["setting"],
-            effective_from=form.cleaned_data["effective_from"],
-            actor=request.user,
-            request=latest.request if copied and latest else None,
-            reason=form.cleaned_data.get("reason", ""),
-        )
-        return redirect("assessments:edit", pk=assessment.pk)
+        try:
+            assessment = operations.assessment_start(
+                person=person,
+                setting=form.cleaned_data["setting"],
+                effective_from=form.cleaned_data["effective_from"],
+                actor=request.user,
+                request=latest.request if copied and latest else None,
+                reason=form.cleaned_data.get("reason", ""),
+            )
+        except operations.AssessmentError as error:
+            form.add_error("effective_from", str(error).partition(": ")[2])
+        else:
+            return redirect("assessments:edit", pk=assessment.pk)
     context = _frame(
         request,
         person,
@@ -160,7 +164,7 @@ def _detail_page(
         request,
         assessment.person,
         assessment=shown,
-        casework=presenters.casework(assessment),
+        casework=presenters.casework(assessment, queries.deferred_payment_split(assessment)),
         note_form=note_form or NoteForm(),
         evidence_form=evidence_form or EvidenceForm(),
         problems=problems or [],
@@ -200,7 +204,7 @@ def upload_evidence(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         upload = form.cleaned_data["document"]
         try:
-            # Refused before reading when plainly too big, so a huge upload is not held whole.
+            # Refused by its size before its bytes are read into memory for hashing and storing.
             if upload.size > MAX_EVIDENCE_BYTES:
                 raise operations.AssessmentError(
                     "document: The selected file must be smaller than 10 MB"

@@ -13,6 +13,7 @@ from typing import Any, Final
 from django.conf import settings
 
 from carecharge.apps.assessments.models import Assessment
+from carecharge.apps.assessments.queries import deferred_payment_split
 from carecharge.apps.web.council import rulebook
 from carecharge.core.letters.outcome import explain
 from carecharge.core.letters.wording import long_date
@@ -57,7 +58,7 @@ def outcome_snapshot(
         assessment.request,
         result,
         effective_from=assessment.effective_from,
-        deferred_payment_agreement=assessment.deferred_payment_agreement,
+        deferred_payment=deferred_payment_split(assessment),
     )
     council = council_details(issued_on)
     died = person.date_of_death

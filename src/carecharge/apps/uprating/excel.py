@@ -86,17 +86,19 @@ def _preview_sheet(
     sheet = book.add_worksheet("Preview")
     _header(sheet, styles, PREVIEW_COLUMNS)
     for row, item in enumerate(items, start=1):
-        sheet.write_string(row, 0, item.person.account_reference)
+        hidden = item.person.restricted and not may_see_restricted
         sheet.write_string(row, 1, _name(item, may_see_restricted))
+        sheet.write_string(row, 7, item.get_status_display())
+        if hidden:  # nothing that identifies the person or their finances
+            continue
+        sheet.write_string(row, 0, item.person.account_reference)
         sheet.write_string(row, 2, item.old_assessment.get_setting_display())
         sheet.write_number(row, 3, item.old_assessment.version)
         sheet.write_number(row, 4, _pounds(item.old_weekly_charge_pence), styles["money"])
         if item.new_weekly_charge_pence is not None:
             sheet.write_number(row, 5, _pounds(item.new_weekly_charge_pence), styles["money"])
             sheet.write_number(row, 6, _pounds(item.difference_pence), styles["change"])
-        sheet.write_string(row, 7, item.get_status_display())
-        hidden = item.person.restricted and not may_see_restricted
-        sheet.write_string(row, 8, "" if hidden else "; ".join(item.reasons))
+        sheet.write_string(row, 8, "; ".join(item.reasons))
     sheet.autofilter(0, 0, max(len(items), 1), len(PREVIEW_COLUMNS) - 1)
 
 
@@ -113,7 +115,7 @@ def _review_sheet(
         hidden = item.person.restricted and not may_see_restricted
         for reason in item.reasons:
             row += 1
-            sheet.write_string(row, 0, item.person.account_reference)
+            sheet.write_string(row, 0, "" if hidden else item.person.account_reference)
             sheet.write_string(row, 1, _name(item, may_see_restricted))
             sheet.write_string(
                 row, 2, "(restricted record: open it to see why)" if hidden else reason

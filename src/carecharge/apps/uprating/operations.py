@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Sum
 from django.utils import timezone
 
@@ -79,13 +79,28 @@ def _day(when: date) -> str:
 
 
 def check_from_date(from_date: date, book: RuleBook) -> None:
-    """The rules must hold every benefit rate uprating reads on the uprating date."""
+    """The rules must hold this year's value of every benefit rate uprating reads: a rate whose
+    latest value is more than a year old means the year's figures are not loaded yet, and every
+    amount would be "uprated" to itself."""
     rules = book.as_at(from_date)
     missing = [name for name in rule_names() if name not in rules]
     if missing:
         raise UpratingRefused(
             f"from: the rules hold no benefit rates on {_day(from_date)} ({missing[0]} and "
             f"{len(missing) - 1} more have no value in force); choose a later date"
+        )
+    year_before = from_date - timedelta(days=366)
+    stale = [
+        (name, latest)
+        for name in rule_names()
+        if (latest := rules.entry(name).effective_from) <= year_before
+    ]
+    if stale:
+        name, latest = stale[0]
+        raise UpratingRefused(
+            f"from: the rules hold no new rates for the year to {_day(from_date)}: {name} last "
+            f"changed on {_day(latest)} ({len(stale) - 1} more the same). Load the year's "
+            "benefit rates into the rules first"
         )
 
 
@@ -141,9 +156,16 @@ def start_run(
                 f"run {existing.pk} from {_day(from_date)} is already approved: post it first"
             )
         return existing
-    run = UpratingRun.objects.create(
-        from_date=from_date, created_at=timezone.now(), created_by=_user(actor)
-    )
+    try:
+        with transaction.atomic():
+            run = UpratingRun.objects.create(
+                from_date=from_date, created_at=timezone.now(), created_by=_user(actor)
+            )
+    except IntegrityError:  # someone else started the same date at the same moment
+        raced = queries.open_run_for(from_date)
+        if raced is None:
+            raise
+        return raced
     record_create(
         actor=actor,
         instance=run,
@@ -164,6 +186,11 @@ def begin_preview(run: UpratingRun, *, actor: Any, source: str = "web") -> Uprat
     locked = _lock(run)
     if locked.task == RunTask.POST:
         raise UpratingRefused(f"run {locked.pk} is being posted; it cannot be previewed again")
+    if locked.task == RunTask.PREVIEW and not stalled(locked, now=timezone.now()):
+        raise UpratingRefused(
+            f"run {locked.pk} is already being worked out; wait for it to finish (a preview "
+            f"that makes no progress for {STALLED_AFTER.seconds // 60} minutes may be restarted)"
+        )
     if locked.state == RunState.POSTED or locked.items.filter(status=ItemStatus.POSTED).exists():
         raise UpratingRefused(
             f"run {locked.pk} has already posted new assessments; it cannot be previewed again"
@@ -307,6 +334,12 @@ def approve(run: UpratingRun, *, actor: Any, source: str = "web") -> UpratingRun
             f"run {locked.pk} is {locked.get_state_display().lower()}"
             f"{' and still being worked out' if locked.task else ''}: only a previewed run can "
             "be approved"
+        )
+    if locked.previewed_by_id is None:
+        raise UpratingRefused(
+            f"nobody is recorded as having previewed run {locked.pk}, so a second person "
+            "cannot be shown to approve it: preview it again as a named user "
+            "(carecharge uprate --from DATE --as USER, or on screen)"
         )
     if actor.pk in {locked.created_by_id, locked.previewed_by_id}:
         raise UpratingRefused(

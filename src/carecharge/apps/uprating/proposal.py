@@ -8,10 +8,9 @@ from datetime import date
 from typing import Any
 
 from carecharge.apps.assessments import operations as assessments
-from carecharge.apps.assessments.models import Assessment, AssessmentSetting, CapitalType
 from carecharge.apps.assessments.queries import weekly_cost_of_chargeable_care
 from carecharge.apps.people.models import ServiceUser
-from carecharge.core.money import parse_pounds, to_decimal_string
+from carecharge.core.money import parse_pounds
 from carecharge.core.rules import RuleBook
 from carecharge.core.uprating import UpratingError, uprate
 
@@ -26,32 +25,8 @@ def _day(when: date) -> str:
 def _notional_capital_problem(request: dict[str, Any], person: ServiceUser, on: date) -> str | None:
     """Completion refuses notional capital that differs from the decisions in force on the
     new date (a decision withdrawn or made since): say so in the preview instead."""
-    counted = 0
-    for row in request.get("capital") or []:
-        if isinstance(row, dict) and row.get("type") == CapitalType.NOTIONAL:
-            counted += parse_pounds(str(row.get("amount")))
-    decided = sum(d.amount_pence for d in assessments.deprivation_decisions_in_force(person, on))
-    if counted == decided:
-        return None
-    return (
-        f"notional capital of £{to_decimal_string(counted)} is counted, but the deprivation "
-        f"decisions in force on {_day(on)} come to £{to_decimal_string(decided)}; revise by hand"
-    )
-
-
-def _disposable_income_allowance(old: Assessment, on: date, book: RuleBook) -> int | None:
-    """What the new version will keep: a deferred payment agreement and its chosen allowance
-    are carried to a new permanent-residential version (as ``assessment_start`` does)."""
-    if not (
-        old.deferred_payment_agreement and old.setting == AssessmentSetting.RESIDENTIAL_PERMANENT
-    ):
-        return None
-    carried = Assessment(
-        deferred_payment_agreement=True,
-        disposable_income_allowance_pence=old.disposable_income_allowance_pence,
-        effective_from=on,
-    )
-    return assessments.disposable_income_allowance(carried, book)
+    problem, _ = assessments.notional_capital_problem(request, person, on)
+    return f"{problem}; revise by hand" if problem else None
 
 
 def work_out(item: UpratingItem, run: UpratingRun, book: RuleBook) -> dict[str, Any]:
@@ -92,11 +67,7 @@ def work_out(item: UpratingItem, run: UpratingRun, book: RuleBook) -> dict[str, 
             reasons.append(problem)
     if not reasons:
         try:
-            result = assessments.assess(
-                fields["proposed_request"],
-                book=book,
-                disposable_income_allowance=_disposable_income_allowance(old, run.from_date, book),
-            )
+            result = assessments.assess(fields["proposed_request"], book=book)
         except assessments.AssessmentError as error:
             reasons.append(f"the assessment engine refuses the uprated request: {error}")
         else:

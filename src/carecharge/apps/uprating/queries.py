@@ -80,11 +80,16 @@ def item_or_404(pk: int) -> UpratingItem:
     )
 
 
-def items(run: UpratingRun, *, status: str = "", text: str = "") -> QuerySet[UpratingItem]:
-    """A run's items for the preview table: by status, and by name or account reference."""
+def items(
+    run: UpratingRun, *, status: str = "", text: str = "", may_see_restricted: bool = True
+) -> QuerySet[UpratingItem]:
+    """A run's items for the preview table: by status, and by name or account reference. A
+    search never finds a restricted record for someone who may not open it."""
     found = run.items.select_related("person", "old_assessment", "new_assessment")
     if status in ItemStatus.values:
         found = found.filter(status=status)
+    if text.split() and not may_see_restricted:
+        found = found.exclude(person__restricted=True)
     for word in text.split():
         found = found.filter(
             Q(person__account_reference=word)

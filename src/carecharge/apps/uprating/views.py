@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from carecharge.apps.accounts.roles import ASSESSMENT_ROLES, Role, roles
 from carecharge.apps.assessments import presenters as assessment_presenters
+from carecharge.apps.people.operations import record_restricted_opening
 from carecharge.apps.people.queries import may_open_restricted
 from carecharge.apps.people.views import refuse_restricted
 
@@ -100,9 +101,15 @@ def _run_page(
     run.refresh_from_db()
     filters = FilterForm(request.GET or None)
     chosen = filters.cleaned_data if filters.is_valid() else {"status": "", "q": ""}
-    found = queries.items(run, status=chosen["status"] or "", text=chosen["q"] or "")
-    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
     may_see = may_open_restricted(request.user)
+    found = queries.items(
+        run, status=chosen["status"] or "", text=chosen["q"] or "", may_see_restricted=may_see
+    )
+    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
+    if may_see:
+        _record_restricted_openings(
+            request, [item.person for item in page], f"uprating run {run.pk}"
+        )
     letters_owed = run.items.filter(status=ItemStatus.POSTED, letter__isnull=True).count()
     stalled = operations.stalled(run, now=timezone.now())
     context: dict[str, Any] = {
@@ -184,7 +191,11 @@ def post(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def download(request: HttpRequest, pk: int) -> HttpResponse:
     found = queries.run_or_404(pk)
-    content = excel.workbook(found, may_see_restricted=may_open_restricted(request.user))
+    may_see = may_open_restricted(request.user)
+    if may_see:
+        restricted = [item.person for item in found.items.select_related("person")]
+        _record_restricted_openings(request, restricted, f"uprating run {pk} spreadsheet")
+    content = excel.workbook(found, may_see_restricted=may_see)
     response = HttpResponse(content, content_type=excel.CONTENT_TYPE)
     response["Content-Disposition"] = content_disposition_header(True, excel.file_name(found))
     return response
@@ -264,3 +275,11 @@ def resolve(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, f"{found.person.full_name}: marked as dealt with")
             return redirect("uprating:run", pk=found.run_id)
     return _item_page(request, found, form, status=400)
+
+
+def _record_restricted_openings(request: HttpRequest, people: list[Any], page: str) -> None:
+    """Restricted records shown in full (to those allowed) are recorded as opened, as the
+    person's own pages record them."""
+    for person in people:
+        if person.restricted:
+            record_restricted_opening(person=person, actor=request.user, page=page, allowed=True)

@@ -47,7 +47,7 @@ def work_to_do(*, today: date) -> list[dict[str, Any]]:
             "query": "ending=week",
         },
         {
-            "label": "People on a provisional charge (care started, no completed assessment)",
+            "label": "People receiving care with no completed assessment (provisional charge)",
             "count": ServiceUser.objects.filter(
                 pk__in=chargeable_care_today(today).values("package__person_id")
             )

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -189,15 +188,8 @@ class Assessor:
             found = self._by_date[as_at] = (rules, policy)
         return found
 
-    def assess_data(
-        self, data: object, *, disposable_income_allowance: int | None = None
-    ) -> dict[str, Any]:
-        """Assess a decoded contract request. ``disposable_income_allowance`` (pence a week) is
-        the application's way to say a deferred payment agreement is in place: it is not part of
-        the JSON contract, whose requests never carry it."""
+    def assess_data(self, data: object) -> dict[str, Any]:
         parsed = parse_request(data)
-        if disposable_income_allowance is not None:
-            parsed = replace(parsed, disposable_income_allowance=disposable_income_allowance)
         rules, policy = self._rules(parsed.as_at)
         return result_to_json(assess(parsed, rules, council=policy))
 

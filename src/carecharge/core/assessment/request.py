@@ -226,6 +226,3 @@ class AssessmentRequest:
     weekly_cost_of_care: int | None = None
     policy: Policy = field(default_factory=Policy)
     overrides: Overrides = field(default_factory=Overrides)
-    # Not part of the JSON contract: set by the application when a deferred payment agreement
-    # is in place (pence a week the person chose to keep, at most the national maximum).
-    disposable_income_allowance: int | None = None

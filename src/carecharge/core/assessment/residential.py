@@ -8,32 +8,22 @@ charge is the disposable income, never more than the home's weekly fee; above th
 limit the resident pays the full fee. (A council may instead charge a short stay as care at home,
 reg 8: the ``temporary_as_non_residential`` policy, handled by the engine.)
 
-A deferred payment agreement's disposable income allowance (DIA) replaces the PEA for a permanent
-resident. The JSON contract has no field for it: the application sets
-``AssessmentRequest.disposable_income_allowance`` (the amount the person chose to keep, up to the
-national maximum) through ``Assessor.assess_data(..., disposable_income_allowance=...)``.
+A deferred payment agreement does not change the charge worked out here: it decides how the charge
+is met (what the person pays from income now, keeping their disposable income allowance, and what
+is deferred against their home). That split is ``deferred_payment.split``.
 """
 
 from __future__ import annotations
 
-from typing import Final
-
 from carecharge.core.assessment import trace as ref
 from carecharge.core.assessment.errors import AssessmentInputError
 from carecharge.core.assessment.figures import ENGLAND, Figures
-from carecharge.core.assessment.request import AssessmentRequest, Setting
-from carecharge.core.assessment.trace import Trace, pounds
-
-DIA_MAXIMUM: Final = f"{ENGLAND}.deferred_payment.disposable_income_allowance"
+from carecharge.core.assessment.request import AssessmentRequest
+from carecharge.core.assessment.trace import Trace
 
 
 def personal_expenses_allowance(request: AssessmentRequest, figures: Figures, trace: Trace) -> int:
-    """England's PEA, Wales's minimum income amount for care-home residents, or the disposable
-    income allowance the person keeps under a deferred payment agreement."""
-    if request.disposable_income_allowance is not None:
-        return disposable_income_allowance(
-            request, request.disposable_income_allowance, figures, trace
-        )
+    """England's PEA, or Wales's minimum income amount for care-home residents."""
     if request.overrides.pea is not None:
         trace.add(
             "Personal expenses allowance given as an override", request.overrides.pea, ref.OVERRIDE
@@ -46,34 +36,6 @@ def personal_expenses_allowance(request: AssessmentRequest, figures: Figures, tr
     amount, entry = figures.pence(f"{ENGLAND}.personal_expenses_allowance")
     trace.rule("Personal expenses allowance", amount, entry)
     return amount
-
-
-def disposable_income_allowance(
-    request: AssessmentRequest, chosen: int, figures: Figures, trace: Trace
-) -> int:
-    """What a person with a deferred payment agreement keeps from income each week: the amount
-    they chose, never more than the national maximum in force (statutory guidance 9.48-9.50)."""
-    if request.setting is not Setting.RESIDENTIAL_PERMANENT:
-        raise AssessmentInputError(
-            "disposable_income_allowance", "applies only to a permanent care-home resident"
-        )
-    if request.jurisdiction.value != "england":
-        raise AssessmentInputError(
-            "disposable_income_allowance", "is modelled for England's deferred payments only"
-        )
-    maximum, entry = figures.pence(DIA_MAXIMUM)
-    if chosen < 0 or chosen > maximum:
-        raise AssessmentInputError(
-            "disposable_income_allowance",
-            f"must be between £0.00 and the maximum of {pounds(maximum)} a week",
-        )
-    trace.rule(
-        f"Disposable income allowance kept under a deferred payment agreement "
-        f"(chosen by the person; at most {pounds(maximum)} a week)",
-        chosen,
-        entry,
-    )
-    return chosen
 
 
 def care_home_charge(

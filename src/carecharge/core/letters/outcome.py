@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any, Final
 
+from carecharge.core.assessment.deferred_payment import DeferredPaymentSplit
 from carecharge.core.money import format_pounds
 
 from .wording import long_date, pence, references, step_label
@@ -42,9 +43,6 @@ ALLOWANCES: Final = (
     ("dre", "Less extra costs of your disability (disability-related expenses)"),
     ("savings_credit_disregard", "Less the Pension Credit savings credit we do not count"),
     ("partner_pension_share", "Less half of your pension, passed to your partner at home"),
-)
-DIA_LABEL: Final = (
-    "Less the disposable income allowance you keep under your deferred payment agreement"
 )
 
 
@@ -99,7 +97,7 @@ def explain(
     result: Mapping[str, Any],
     *,
     effective_from: date,
-    deferred_payment_agreement: bool = False,
+    deferred_payment: DeferredPaymentSplit | None = None,
 ) -> Outcome:
     """The outcome of a completed assessment in plain English.
 
@@ -117,7 +115,6 @@ def explain(
         result,
         setting=setting,
         effective_from=effective_from,
-        deferred_payment_agreement=deferred_payment_agreement,
     )
     return Outcome(
         kind=kind,
@@ -128,11 +125,11 @@ def explain(
         setting_name=SETTING_NAMES.get(setting, setting),
         assessed_for=ASSESSED_FOR.get(setting, "your care"),
         summary=tuple(summary),
-        figures=tuple(_figures(result, setting=setting, dpa=deferred_payment_agreement)),
+        figures=tuple(_figures(result, setting=setting)),
         steps=tuple(steps),
         notes=tuple(notes),
         deferred_payment=_deferred_payment(
-            request, result, setting=setting, in_place=deferred_payment_agreement
+            request, result, setting=setting, split=deferred_payment
         ),
     )
 
@@ -154,7 +151,6 @@ def _summary(
     *,
     setting: str,
     effective_from: date,
-    deferred_payment_agreement: bool,
 ) -> list[str]:
     day = long_date(effective_from)
     charge = format_pounds(pence(result.get("weekly_charge")))
@@ -182,7 +178,7 @@ def _summary(
         if result.get("light_touch"):
             said.append("Because of this, we did not need to look at your income in detail.")
         return said
-    kept = _kept(result, residential=residential, dpa=deferred_payment_agreement)
+    kept = _kept(result, residential=residential)
     income = (
         f"After taking away {kept}, you have {format_pounds(disposable)} a week of disposable "
         "income"
@@ -202,7 +198,7 @@ def _summary(
         return [
             f"From {day} you will pay {charge} a week towards {towards}. This is the whole "
             "weekly cost of your care.",
-            f"{income}. This is more than your care costs, so you pay the cost and no more.",
+            f"{income}. This is at least what your care costs, so you pay the cost and no more.",
         ]
     return [
         f"From {day} you will pay {charge} a week towards {towards}.",
@@ -211,13 +207,11 @@ def _summary(
     ]
 
 
-def _kept(result: Mapping[str, Any], *, residential: bool, dpa: bool) -> str:
+def _kept(result: Mapping[str, Any], *, residential: bool) -> str:
     """What the person keeps, as the second sentence of the summary names it."""
     allowances = result.get("allowances") or {}
     if residential and pence(allowances.get("pea")):
         amount = format_pounds(pence(allowances.get("pea")))
-        if dpa:
-            return f"the disposable income allowance of {amount} a week you keep"
         return f"the personal expenses allowance of {amount} a week for your own spending"
     if pence(allowances.get("mig")):
         amount = format_pounds(pence(allowances.get("mig")))
@@ -233,7 +227,7 @@ def _upper_limit(result: Mapping[str, Any]) -> str:
     return ""
 
 
-def _figures(result: Mapping[str, Any], *, setting: str, dpa: bool) -> list[Figure]:
+def _figures(result: Mapping[str, Any], *, setting: str) -> list[Figure]:
     def row(key: str, label: str, amount: object) -> Figure:
         value = pence(amount)
         return Figure(key, label, format_pounds(value), value)
@@ -261,8 +255,7 @@ def _figures(result: Mapping[str, Any], *, setting: str, dpa: bool) -> list[Figu
     allowances = result.get("allowances") or {}
     for key, label in ALLOWANCES:
         if pence(allowances.get(key)):
-            shown = DIA_LABEL if key == "pea" and dpa else label
-            rows.append(row(f"allowances.{key}", shown, allowances.get(key)))
+            rows.append(row(f"allowances.{key}", label, allowances.get(key)))
     rows.append(row("disposable_income", "Your disposable income", result.get("disposable_income")))
     return [*rows, cost, charge]
 
@@ -288,17 +281,31 @@ def _steps(trace: Sequence[Mapping[str, Any]]) -> tuple[list[Step], list[str]]:
 
 
 def _deferred_payment(
-    request: Mapping[str, Any], result: Mapping[str, Any], *, setting: str, in_place: bool
+    request: Mapping[str, Any],
+    result: Mapping[str, Any],
+    *,
+    setting: str,
+    split: DeferredPaymentSplit | None,
 ) -> str:
-    """For a permanent care-home resident whose home counts: what a deferred payment is."""
+    """For a permanent care-home resident: how the charge is met under their deferred payment
+    agreement, or, where their home counts, what an agreement is."""
     if setting != "residential_permanent":
         return ""
-    if in_place:
+    if split is not None:
+        deferred = (
+            f"The other {format_pounds(split.deferred)} a week is deferred: we pay it to the "
+            "care home and add it to your agreement, to be paid back later, for example when "
+            "your home is sold. "
+            if split.deferred
+            else "Nothing is deferred at present. "
+        )
         return (
-            "You have a deferred payment agreement with us. You keep the disposable income "
-            "allowance shown above, and we pay the part of your care home fees you do not pay "
-            "now. We will write to you separately about the amount deferred, the interest and "
-            "how it will be repaid."
+            f"You have a deferred payment agreement with us. Of your weekly charge of "
+            f"{format_pounds(split.weekly_charge)}, you pay {format_pounds(split.from_income)} "
+            f"a week from your income, and you keep {format_pounds(split.allowance)} a week of "
+            f"your income for yourself (your disposable income allowance). {deferred}"
+            "We will write to you separately about the amount deferred, the interest and how "
+            "it will be repaid."
         )
     owns_home = any(
         isinstance(row, Mapping) and row.get("type") == "main_home"

@@ -105,53 +105,11 @@ def test_full_cost(assess: Assess, request_data: Make) -> None:
     assert result["weekly_charge"] == "850.00"
 
 
-def test_a_dpa_disposable_income_allowance_is_given_as_the_pea(
-    assess: Assess, request_data: Make
-) -> None:
+def test_a_pea_override_replaces_the_rule(assess: Assess, request_data: Make) -> None:
     result = assess(resident(request_data, overrides={"pea": "144.00"}))
     # 290.26 - 144.00 = 146.26
     assert result["allowances"]["pea"] == "144.00"
     assert result["weekly_charge"] == "146.26"
-
-
-def test_a_deferred_payment_agreement_keeps_the_chosen_disposable_income_allowance(
-    book: Any, request_data: Make
-) -> None:
-    from carecharge.core.assessment.contract import Assessor
-
-    data = resident(request_data)
-    result = Assessor(book).assess_data(data, disposable_income_allowance=10000)
-    # 290.26 - 100.00 (the person chose to keep £100 of the £144 maximum) = 190.26
-    assert result["allowances"]["pea"] == "100.00"
-    assert result["weekly_charge"] == "190.26"
-    dia = step(result, "Disposable income allowance kept under a deferred payment agreement")
-    assert "at most £144.00 a week" in dia["label"]
-    assert dia["reference"].startswith(
-        "england.charging.deferred_payment.disposable_income_allowance"
-    )
-    assert "Personal expenses allowance" not in labels(result)
-    # The JSON contract itself is untouched: the same request without the keyword keeps the PEA.
-    assert Assessor(book).assess_data(data)["allowances"]["pea"] == "30.65"
-
-
-@pytest.mark.parametrize(
-    ("changes", "chosen", "message"),
-    [
-        ({}, 14401, "must be between £0.00 and the maximum of £144.00 a week"),
-        ({}, -1, "must be between £0.00 and the maximum of £144.00 a week"),
-        ({"setting": "residential_temporary"}, 10000, "permanent care-home resident"),
-    ],
-)
-def test_a_disposable_income_allowance_outside_the_rules_is_refused(
-    book: Any, request_data: Make, changes: dict[str, Any], chosen: int, message: str
-) -> None:
-    from carecharge.core.assessment.contract import Assessor
-
-    with pytest.raises(AssessmentInputError, match=message) as caught:
-        Assessor(book).assess_data(
-            resident(request_data, **changes), disposable_income_allowance=chosen
-        )
-    assert caught.value.field == "disposable_income_allowance"
 
 
 def test_housing_and_dre_are_not_deducted_for_a_permanent_resident(

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from carecharge.core.assessment.deferred_payment import DeferredPaymentSplit
 from carecharge.core.letters.outcome import explain
 from carecharge.core.letters.wording import long_date, plain_dates, pounds, references, step_label
 
@@ -226,27 +227,24 @@ def test_a_home_owner_paying_the_full_cost_in_a_care_home_hears_about_deferred_p
     assert at_home.deferred_payment == ""
 
 
-def test_an_agreement_in_place_changes_the_allowance_wording() -> None:
-    result = home_care_result(
-        weekly_charge="250.00",
-        weekly_cost_of_care="900.00",
-        allowances={"pea": "144.00"},
-        disposable_income="250.00",
+def test_an_agreement_in_place_says_what_is_paid_and_what_is_deferred() -> None:
+    result = full_cost_result()
+    split = DeferredPaymentSplit(
+        weekly_charge=90000, allowance=14400, from_income=15625, deferred=74375, trace=()
     )
     outcome = explain(
         request("residential_permanent"),
         result,
         effective_from=TAKES_EFFECT,
-        deferred_payment_agreement=True,
+        deferred_payment=split,
     )
-    assert outcome.summary[0] == (
-        "From 2 June 2025 you will pay £250.00 a week towards your care home fees."
-    )
-    assert "the disposable income allowance of £144.00 a week you keep" in outcome.summary[1]
-    assert "The care home's fee is £900.00 a week." in outcome.summary[1]
-    labels = {f.key: f.label for f in outcome.figures}
-    assert labels["allowances.pea"].startswith("Less the disposable income allowance")
-    assert "You have a deferred payment agreement with us." in outcome.deferred_payment
+    said = outcome.deferred_payment
+    assert said.startswith("You have a deferred payment agreement with us.")
+    assert "Of your weekly charge of £900.00, you pay £156.25 a week from your income" in said
+    assert "you keep £144.00 a week of your income for yourself" in said
+    assert "The other £743.75 a week is deferred" in said
+    # The allowance never changes the charge, so no figure is relabelled.
+    assert all("disposable income allowance" not in f.label for f in outcome.figures)
 
 
 @pytest.mark.parametrize(
