@@ -40,12 +40,6 @@ def render_pdf(template: str, snapshot: Mapping[str, Any]) -> bytes:
     return weasyprint.HTML(string=html, url_fetcher=_no_fetching).write_pdf()  # type: ignore[no-any-return]
 
 
-def page_count(template: str, snapshot: Mapping[str, Any]) -> int:
-    """How many pages the letter runs to (for checking layouts; costs a full render)."""
-    html = render_html(template, snapshot)
-    return len(weasyprint.HTML(string=html, url_fetcher=_no_fetching).render().pages)
-
-
 def template_sources(template: str) -> list[tuple[str, str]]:
     """The template and every template it extends or includes, as (name, source), in order.
 

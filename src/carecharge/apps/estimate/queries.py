@@ -14,7 +14,6 @@ from carecharge.core.assessment.contract import Assessor
 from carecharge.core.estimate import Answers, EstimateFigures, figures_from_rules, requests
 
 UPPER_LIMIT = "england.charging.capital.upper_limit"
-PROPERTY_DISREGARD_WEEKS = "england.charging.property_disregard_weeks"
 
 
 @dataclass(frozen=True)
