@@ -28,7 +28,13 @@ CHROMIUM_ARGS = [
 PASSWORD = "a-long-browser-test-password-7"
 
 
-_APPEND_ONLY = importlib.import_module("carecharge.apps.audit.migrations.0002_append_only")
+# The triggers that keep the audit trail and issued documents unchangeable.
+_GUARDS = [
+    importlib.import_module("carecharge.apps.audit.migrations.0002_append_only"),
+    importlib.import_module(
+        "carecharge.apps.documents.migrations.0002_issued_documents_never_change"
+    ),
+]
 
 
 def _run(statements: dict[str, list[str]]) -> None:
@@ -39,18 +45,24 @@ def _run(statements: dict[str, list[str]]) -> None:
             cursor.execute(sql)
 
 
+def _lift_triggers() -> None:
+    for guard in _GUARDS:
+        _run({"sqlite": guard.SQLITE_DROP, "postgresql": guard.POSTGRES_DROP})
+
+
 def _restore_triggers() -> None:
-    _run({"sqlite": _APPEND_ONLY.SQLITE_DROP, "postgresql": _APPEND_ONLY.POSTGRES_DROP})
-    _run({"sqlite": _APPEND_ONLY.SQLITE, "postgresql": _APPEND_ONLY.POSTGRES})
+    _lift_triggers()
+    for guard in _GUARDS:
+        _run({"sqlite": guard.SQLITE, "postgresql": guard.POSTGRES})
 
 
 @pytest.fixture(autouse=True)
 def _audit_triggers_lifted_for_flush(transactional_db: None) -> Iterator[None]:
-    """Live-server tests end by emptying every table, which the audit trail's append-only
-    triggers rightly refuse. They guard the test itself; they are lifted just before the flush
-    and put back straight after it (see pytest_runtest_teardown below)."""
+    """Live-server tests end by emptying every table, which the audit trail's and the issued
+    documents' triggers rightly refuse. They guard the test itself; they are lifted just before
+    the flush and put back straight after it (see pytest_runtest_teardown below)."""
     yield
-    _run({"sqlite": _APPEND_ONLY.SQLITE_DROP, "postgresql": _APPEND_ONLY.POSTGRES_DROP})
+    _lift_triggers()
 
 
 @pytest.hookimpl(hookwrapper=True)

@@ -3,9 +3,8 @@ letter, downloads the PDF, and finds the letter again on the person's Letters ta
 
 from __future__ import annotations
 
-import importlib
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -23,30 +22,6 @@ from .conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
 SHOTS = os.environ.get("CARECHARGE_SCREENSHOTS")
-_NEVER_CHANGED = importlib.import_module(
-    "carecharge.apps.documents.migrations.0002_issued_documents_never_change"
-)
-
-
-def _run(statements: dict[str, list[str]]) -> None:
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        for sql in statements[connection.vendor]:
-            cursor.execute(sql)
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _document_triggers_lifted(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
-    """A live-server test ends by emptying every table, which the issued-documents triggers
-    rightly refuse. They are lifted for this module's tests and put back after its last flush
-    (the integration tests prove them)."""
-    with django_db_blocker.unblock():
-        _run({"sqlite": _NEVER_CHANGED.SQLITE_DROP, "postgresql": _NEVER_CHANGED.POSTGRES_DROP})
-    yield
-    with django_db_blocker.unblock():
-        _run({"sqlite": _NEVER_CHANGED.SQLITE_DROP, "postgresql": _NEVER_CHANGED.POSTGRES_DROP})
-        _run({"sqlite": _NEVER_CHANGED.SQLITE, "postgresql": _NEVER_CHANGED.POSTGRES})
 
 
 @pytest.fixture

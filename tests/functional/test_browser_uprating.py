@@ -8,7 +8,6 @@ The assessments were completed on 2 June 2025 with the council's figures fixed i
 
 from __future__ import annotations
 
-import importlib
 import os
 import re
 from collections.abc import Callable, Iterator
@@ -45,32 +44,6 @@ POLICY = {
     "disregard_night_care_element": False,
     "housing_costs_allowed": True,
 }
-
-
-_NEVER_CHANGED = importlib.import_module(
-    "carecharge.apps.documents.migrations.0002_issued_documents_never_change"
-)
-
-
-def _run(statements: dict[str, list[str]]) -> None:
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        for sql in statements[connection.vendor]:
-            cursor.execute(sql)
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _document_triggers_lifted(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
-    """Posting issues letters, and a live-server test ends by emptying every table, which the
-    issued-documents triggers rightly refuse. They are lifted for this module and put back
-    after its last flush (the documents tests prove them)."""
-    with django_db_blocker.unblock():
-        _run({"sqlite": _NEVER_CHANGED.SQLITE_DROP, "postgresql": _NEVER_CHANGED.POSTGRES_DROP})
-    yield
-    with django_db_blocker.unblock():
-        _run({"sqlite": _NEVER_CHANGED.SQLITE_DROP, "postgresql": _NEVER_CHANGED.POSTGRES_DROP})
-        _run({"sqlite": _NEVER_CHANGED.SQLITE, "postgresql": _NEVER_CHANGED.POSTGRES})
 
 
 def staff(username: str, first: str, role: str) -> Any:
