@@ -104,20 +104,32 @@ def page(browser: Any, live_server: Any) -> Iterator[Any]:
     context.close()
 
 
-@pytest.fixture
-def officer(transactional_db: None) -> Any:
-    """A charging officer with a known password (groups are re-made: earlier browser tests'
+def staff(username: str, role: str, first: str, last: str = "") -> Any:
+    """A user with one role and the known password (groups are re-made: earlier browser tests'
     database flushes remove the ones the migration created)."""
     from django.contrib.auth.models import Group, User
 
-    from carecharge.apps.accounts.roles import Role
-
-    group, _ = Group.objects.get_or_create(name=Role.CHARGING_OFFICER)
+    group, _ = Group.objects.get_or_create(name=role)
     user = User.objects.create_user(
-        username="olivia.officer", password=PASSWORD, first_name="Olivia"
+        username=username, password=PASSWORD, first_name=first, last_name=last
     )
     user.groups.add(group)
     return user
+
+
+@pytest.fixture
+def officer(transactional_db: None) -> Any:
+    """A charging officer; modules about assessments use `assessment_officer` instead."""
+    from carecharge.apps.accounts.roles import Role
+
+    return staff("olivia.officer", Role.CHARGING_OFFICER, "Olivia")
+
+
+@pytest.fixture
+def assessment_officer(transactional_db: None) -> Any:
+    from carecharge.apps.accounts.roles import Role
+
+    return staff("amira.assessor", Role.ASSESSMENT_OFFICER, "Amira", "Khan")
 
 
 @pytest.fixture

@@ -30,8 +30,6 @@ from carecharge.apps.care.models import (
 )
 from carecharge.apps.people.models import ServiceUser
 
-from .conftest import PASSWORD
-
 pytestmark = pytest.mark.browser
 # Where the screenshots go; set CARECHARGE_SCREENSHOTS to keep them.
 SHOTS = os.environ.get("CARECHARGE_SCREENSHOTS")
@@ -45,18 +43,9 @@ POLICY = {
 
 
 @pytest.fixture
-def officer(transactional_db: None) -> Any:
-    """This module's user is a financial assessment officer (overrides conftest's officer)."""
-    from django.contrib.auth.models import Group, User
-
-    from carecharge.apps.accounts.roles import Role
-
-    group, _ = Group.objects.get_or_create(name=Role.ASSESSMENT_OFFICER)
-    user = User.objects.create_user(
-        username="amira.assessor", password=PASSWORD, first_name="Amira", last_name="Khan"
-    )
-    user.groups.add(group)
-    return user
+def officer(assessment_officer: Any) -> Any:
+    """This module's user is a financial assessment officer."""
+    return assessment_officer
 
 
 @pytest.fixture

@@ -33,7 +33,7 @@ from carecharge.apps.people.models import Address, AddressRole, ServiceUser
 from carecharge.apps.uprating.models import UpratingRun
 from carecharge.apps.web.council import rulebook
 
-from .conftest import PASSWORD
+from .conftest import PASSWORD, staff
 
 pytestmark = pytest.mark.browser
 SHOTS = os.environ.get("CARECHARGE_SCREENSHOTS")
@@ -46,28 +46,19 @@ POLICY = {
 }
 
 
-def staff(username: str, first: str, role: str) -> Any:
-    from django.contrib.auth.models import Group, User
-
-    group, _ = Group.objects.get_or_create(name=role)
-    user = User.objects.create_user(username=username, password=PASSWORD, first_name=first)
-    user.groups.add(group)
-    return user
-
-
 @pytest.fixture
 def officer(transactional_db: None) -> Any:
     """This module's officer is a financial assessment officer (overrides conftest's)."""
     from carecharge.apps.accounts.roles import Role
 
-    return staff("amira.assessor", "Amira", Role.ASSESSMENT_OFFICER)
+    return staff("amira.assessor", Role.ASSESSMENT_OFFICER, "Amira")
 
 
 @pytest.fixture
 def senior(transactional_db: None) -> Any:
     from carecharge.apps.accounts.roles import Role
 
-    return staff("sam.senior", "Sam", Role.SENIOR_OFFICER)
+    return staff("sam.senior", Role.SENIOR_OFFICER, "Sam")
 
 
 def assessed(person: ServiceUser, income: list[dict[str, Any]]) -> None:
