@@ -149,3 +149,31 @@ class ThirdPartyPayer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} (top-up payer)"
+
+
+class OrganisationKind(models.TextChoices):
+    INTEGRATED_CARE_BOARD = "icb", "NHS integrated care board"
+    COUNCIL = "council", "Another council"
+    OTHER = "other", "Other organisation"
+
+
+class Organisation(models.Model):
+    """A body the council invoices: an integrated care board (CHC recharges) or another council."""
+
+    code = models.CharField(max_length=20, unique=True)
+    name = models.CharField(max_length=150)
+    kind = models.CharField(max_length=20, choices=OrganisationKind.choices)
+    line_1 = models.CharField(max_length=100, blank=True)
+    line_2 = models.CharField(max_length=100, blank=True)
+    town = models.CharField(max_length=60, blank=True)
+    postcode = models.CharField(max_length=8, blank=True)
+    email = models.EmailField(blank=True)
+    # Their purchase order or contract reference, printed on invoices to them.
+    invoice_reference = models.CharField(max_length=60, blank=True)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
