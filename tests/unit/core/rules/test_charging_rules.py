@@ -59,6 +59,7 @@ ENGLAND: dict[str, tuple[Unit, Period | None]] = {
     EN + "rounding.tariff_income": (Unit.ROUNDING, None),
     EN + "rounding.weekly_charge": (Unit.ROUNDING, None),
     EN + "rounding.monthly_to_weekly": (Unit.ROUNDING, None),
+    EN + "rounding.daily_apportionment": (Unit.ROUNDING, None),  # read by charging (decision 7)
 }
 
 WALES: dict[str, tuple[Unit, Period | None]] = {
