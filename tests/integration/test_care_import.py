@@ -957,7 +957,7 @@ def test_command_help_starts_with_its_one_line_summary() -> None:
 
     summary = (
         "Import a file: care (people, service lines and suspensions from the case management "
-        "system)."
+        "system) or actuals (a provider's units delivered per service line and week)."
     )
     command = load_command_class("carecharge.apps.care", "import")
     assert command.help.splitlines()[0] == summary

@@ -27,7 +27,7 @@ from carecharge.apps.care.models import (
     Unit,
 )
 from carecharge.apps.people.models import ServiceUser
-from carecharge.core.importing.care_rows import COLUMNS
+from carecharge.core.importing.care_rows import ALL_COLUMNS, COLUMNS
 
 pytestmark = pytest.mark.django_db
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "imports"
@@ -225,7 +225,8 @@ def test_the_template_has_the_header_and_an_example_of_each_record_type(
     body = response.content
     assert body.startswith("\ufeff".encode())
     rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
-    assert rows[0] == list(COLUMNS)
+    # The optional collection column is in the template, after the columns every file has.
+    assert rows[0] == list(ALL_COLUMNS)
     assert [row[0] for row in rows[1:]] == ["person", "service_line", "suspension"]
     # The template is itself a valid file for a council with the example codes.
     result = upload(officer_client, SimpleUploadedFile("template.csv", body, "text/csv"))

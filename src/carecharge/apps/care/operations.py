@@ -1,4 +1,7 @@
-"""Writes for care data: importing the case management system's file (DESIGN.md principle 7).
+"""Writes for care data: importing the case management system's file (DESIGN.md principle 7),
+and the entry points for what billing needs beside it: top-up agreements, NHS Continuing
+Healthcare awards and the organisations they name (`funding.py`), and provider actuals with
+their review (`actuals/`).
 
 `import_care_file` is the only way a care-data file changes carecharge; the upload page and the
 `carecharge import care` command both call it. It keeps the original bytes, checks the whole file,
@@ -21,19 +24,34 @@ How the file's records meet what carecharge already holds:
 
 from __future__ import annotations
 
-import hashlib
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import transaction
-from django.utils import timezone
 
+from carecharge.apps.care.actuals.importing import import_actuals_file
+from carecharge.apps.care.actuals.review import ReviewError, accept_actual, reject_actual
+from carecharge.apps.care.funding import (
+    FundingError,
+    end_chc_award,
+    end_top_up_agreement,
+    record_chc_award,
+    record_organisation,
+    record_top_up_agreement,
+    withdraw_chc_award,
+)
 from carecharge.apps.care.importing.applying import _CareApplier, _Refused
+from carecharge.apps.care.importing.batches import (
+    applied_batch,
+    receive,
+    record_duplicate,
+    record_rejected,
+)
 from carecharge.apps.care.importing.constants import COUNT_KEYS, NOT_STORED, UNEXPECTED_FAILURE
-from carecharge.apps.care.importing.storage import _display_name, _keep_original, _Receipt
+from carecharge.apps.care.importing.storage import _keep_original, _Receipt
 from carecharge.apps.care.importing.summary import import_summary
 from carecharge.apps.people.models import ServiceUser
 from carecharge.core.importing import (
@@ -44,12 +62,28 @@ from carecharge.core.importing import (
 
 from .models import (
     ImportBatch,
+    ImportKind,
     ImportStatus,
     Provider,
     Service,
 )
 
-__all__ = ["COUNT_KEYS", "import_care_file", "import_summary"]
+__all__ = [
+    "COUNT_KEYS",
+    "FundingError",
+    "ReviewError",
+    "accept_actual",
+    "end_chc_award",
+    "end_top_up_agreement",
+    "import_actuals_file",
+    "import_care_file",
+    "import_summary",
+    "record_chc_award",
+    "record_organisation",
+    "record_top_up_agreement",
+    "reject_actual",
+    "withdraw_chc_award",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -70,25 +104,24 @@ def import_care_file(
     is. ``filename`` is only displayed, never used as a path. ``source`` ("web", "command")
     names the channel; when there is no signed-in ``actor`` it is the name the audit trail shows.
     """
-    receipt = _Receipt(
-        filename=_display_name(filename),
-        sha256=hashlib.sha256(data).hexdigest(),
-        size_bytes=len(data),
-        received_at=timezone.now(),
-        received_by=actor if actor is not None and actor.pk is not None else None,
+    receipt = receive(
+        data=data,
+        filename=filename,
+        actor=actor,
         business_date=business_date,
+        kind=ImportKind.CARE,
     )
-    earlier = _applied_batch(receipt.sha256)
+    earlier = applied_batch(ImportKind.CARE, receipt.sha256)
     if earlier is not None:
-        return _record_duplicate(receipt, earlier)
+        return record_duplicate(receipt, earlier)
     try:
         stored_path = _keep_original(data, receipt)
     except OSError:
         logger.exception("Could not keep the original of care import %s", receipt.sha256)
-        return _record_rejected(receipt, "", [Problem(None, None, NOT_STORED)])
+        return record_rejected(receipt, "", [Problem(None, None, NOT_STORED)])
     care_file = validate_care_file(data, business_date=business_date, **_known_to_validator())
     if not care_file.ok:
-        return _record_rejected(receipt, stored_path, care_file.problems)
+        return record_rejected(receipt, stored_path, care_file.problems)
     return _apply_or_reject(care_file, receipt, stored_path, actor if actor is not None else source)
 
 
@@ -113,48 +146,21 @@ def _apply_or_reject(
             receipt.filename,
             receipt.sha256,
         )
-        earlier = _applied_batch(receipt.sha256)
+        earlier = applied_batch(ImportKind.CARE, receipt.sha256)
         if earlier is not None:
             # The same file, uploaded twice at once, was applied by the other upload.
-            return _record_duplicate(receipt, earlier)
+            return record_duplicate(receipt, earlier)
         problems = [Problem(None, None, UNEXPECTED_FAILURE)]
     else:
         logger.info("Applied care import %s: %s", batch.pk, batch.counts)
         return batch
-    return _record_rejected(receipt, stored_path, problems)
+    return record_rejected(receipt, stored_path, problems)
 
 
-def _applied_batch(sha256: str) -> ImportBatch | None:
-    return ImportBatch.objects.filter(sha256=sha256, status=ImportStatus.APPLIED).first()
-
-
-def _record_duplicate(receipt: _Receipt, earlier: ImportBatch) -> ImportBatch:
-    # The bytes are identical to the earlier file's, so its stored copy serves for both.
-    return ImportBatch.objects.create(
-        **receipt.batch_fields(),
-        stored_path=earlier.stored_path,
-        status=ImportStatus.DUPLICATE,
-        duplicate_of=earlier,
-    )
-
-
-def _record_rejected(
-    receipt: _Receipt, stored_path: str, problems: Iterable[Problem]
-) -> ImportBatch:
-    return ImportBatch.objects.create(
-        **receipt.batch_fields(),
-        stored_path=stored_path,
-        status=ImportStatus.REJECTED,
-        problems=[
-            {"line": problem.line, "column": problem.column, "message": problem.message}
-            for problem in problems
-        ],
-    )
-
-
-def _known_to_validator() -> dict[str, frozenset[str]]:
+def _known_to_validator() -> dict[str, Any]:
     return {
         "known_service_codes": frozenset(Service.objects.values_list("code", flat=True)),
+        "service_categories": dict(Service.objects.values_list("code", "category")),
         "known_provider_codes": frozenset(Provider.objects.values_list("code", flat=True)),
         "known_person_ids": frozenset(
             person_id

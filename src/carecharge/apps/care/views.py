@@ -11,12 +11,18 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from carecharge.apps.accounts.roles import CASEWORK_EDIT_ROLES, CASEWORK_ROLES, roles
+from carecharge.apps.accounts.roles import (
+    CASEWORK_EDIT_ROLES,
+    CASEWORK_ROLES,
+    has_any_role,
+    roles,
+)
 from carecharge.apps.people import presenters as people_presenters
 from carecharge.apps.people.views import refuse_restricted
-from carecharge.core.importing.care_rows import COLUMNS
+from carecharge.core.importing.care_rows import ALL_COLUMNS, COLUMNS, OPTIONAL_COLUMNS
 
 from . import presenters, queries
+from .access import ACTUALS_ROLES
 from .forms import CareImportForm
 from .operations import import_care_file, import_summary
 
@@ -34,7 +40,7 @@ TEMPLATE_EXAMPLES: tuple[dict[str, str], ...] = (
         "line_id": "L001", "service_code": "DOMCARE", "provider_code": "PRV001",
         "units_per_week": "10.5", "unit_cost": "18.50", "days": "Mon Wed Fri",
         "start_date": "07/04/2025", "section_117": "no", "chc": "no",
-        "funded_nursing_care": "no",
+        "funded_nursing_care": "no", "collection": "council",
     },
     {
         "record_type": "suspension", "person_id": "P001", "suspension_id": "S001",
@@ -94,6 +100,8 @@ def import_file(request: HttpRequest) -> HttpResponse:
             "form": form,
             "batches": presenters.present_batches(queries.recent_imports(), import_summary),
             "columns": COLUMNS,
+            "optional_columns": OPTIONAL_COLUMNS,
+            "can_import_actuals": has_any_role(request.user, ACTUALS_ROLES),
         },
         status=400 if form.errors else 200,
     )
@@ -114,10 +122,10 @@ def import_result(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def import_template(request: HttpRequest) -> HttpResponse:
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\r\n")
+    writer = csv.DictWriter(buffer, fieldnames=ALL_COLUMNS, lineterminator="\r\n")
     writer.writeheader()
     for example in TEMPLATE_EXAMPLES:
-        writer.writerow({column: example.get(column, "") for column in COLUMNS})
+        writer.writerow({column: example.get(column, "") for column in ALL_COLUMNS})
     # The byte-order mark makes Excel open the file as UTF-8.
     response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="care-import-template.csv"'

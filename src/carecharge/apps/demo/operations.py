@@ -16,6 +16,7 @@ from carecharge.core.rules import RuleNotInForce, load_rules
 
 from . import catalogue, logins
 from .finances import Rates
+from .funding import add_funding_examples
 from .generator import build_plan
 from .plan import DemoPlan
 from .writer import AUDIT_SOURCE, WriteCounts, write_plan
@@ -68,6 +69,7 @@ def load_demo(*, people: int, seed: int, as_at: date) -> DemoResult:
             )
         now = timezone.now()
         counts = write_plan(plan, now=now, council=council)
+        add_funding_examples(as_at=as_at)
         created = logins.ensure_demo_users()
         # One event for the load as a whole, so the trail says what the demo was made from.
         AuditEvent.objects.create(

@@ -21,8 +21,10 @@ from carecharge.apps.accounts.roles import (
     roles,
 )
 from carecharge.apps.audit.queries import history_for_many
+from carecharge.apps.billing import presenters as billing_presenters
 from carecharge.apps.care import presenters as care_presenters
 from carecharge.apps.care import queries as care_queries
+from carecharge.apps.care import tab as care_tab
 
 from . import operations, presenters, queries
 from .forms import AddressForm, PersonDetailsForm
@@ -127,10 +129,11 @@ def care(request: HttpRequest, person: ServiceUser) -> HttpResponse:
         care_presenters.present_suspension(s, today=today)
         for s in care_queries.suspensions_for(person)
     ]
+    funding = care_tab.funding_context(request.user, person, today=today)
     return render(
         request,
         "people/care.html",
-        _page(request, person, "care", packages=packages, suspensions=suspensions),
+        _page(request, person, "care", packages=packages, suspensions=suspensions, **funding),
     )
 
 
@@ -150,7 +153,12 @@ def assessments(request: HttpRequest, person: ServiceUser) -> HttpResponse:
 def account(request: HttpRequest, person: ServiceUser) -> HttpResponse:
     today = timezone.localdate()
     shown = presenters.account(person, queries.invoice_recipient(person, today=today), today=today)
-    return render(request, "people/account.html", _page(request, person, "account", account=shown))
+    charges = billing_presenters.person_charges(person, request.user)
+    return render(
+        request,
+        "people/account.html",
+        _page(request, person, "account", account=shown, charges=charges),
+    )
 
 
 @roles(CASEWORK_ROLES)

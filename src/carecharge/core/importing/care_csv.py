@@ -8,6 +8,7 @@ is described for council staff in docs/import-format.md.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from datetime import date
 
 from carecharge.core.importing.care_records import (
@@ -21,6 +22,7 @@ from carecharge.core.importing.care_rows import (
     COLUMN_USERS,
     COLUMNS,
     COLUMNS_BY_TYPE,
+    OPTIONAL_COLUMNS,
     FileContext,
     check_person,
     check_service_line,
@@ -39,10 +41,16 @@ def validate_care_file(
     known_service_codes: frozenset[str],
     known_provider_codes: frozenset[str],
     known_person_ids: frozenset[str],
+    service_categories: Mapping[str, str] | None = None,
 ) -> CareFile:
-    """Check ``data`` against the care-data format; never raises on bad input."""
+    """Check ``data`` against the care-data format; never raises on bad input.
+
+    ``service_categories`` (service code -> `care.ServiceCategory` value) lets the optional
+    ``collection`` column be checked against the kind of service; without it that check is
+    skipped.
+    """
     sha256 = hashlib.sha256(data).hexdigest()
-    table = read_table(data, COLUMNS)
+    table = read_table(data, COLUMNS, OPTIONAL_COLUMNS)
     context = FileContext(
         business_date=business_date,
         known_service_codes=known_service_codes,
@@ -55,6 +63,8 @@ def validate_care_file(
             for row in table.rows
             if row.values["record_type"].lower() == "person" and row.values["person_id"]
         ),
+        service_categories=service_categories or {},
+        collection_given="collection" not in table.absent,
     )
     problems = list(table.problems)
     people: list[PersonRecord] = []

@@ -60,6 +60,9 @@ class ServiceLineRecord:
     section_117: bool
     chc: bool
     funded_nursing_care: bool
+    collection: str | None = None
+    """Who collects the charge (``"council"`` when the cell is blank); ``None`` when the file
+    has no ``collection`` column at all, so the line keeps what carecharge holds."""
 
 
 @dataclass(frozen=True)

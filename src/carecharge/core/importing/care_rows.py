@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -21,7 +22,16 @@ COLUMNS = (
     "suspension_id", "reason",
 )  # fmt: skip
 
+# Columns added to the format later: a file may leave them out of its header altogether.
+OPTIONAL_COLUMNS = ("collection",)
+ALL_COLUMNS = (*COLUMNS, *OPTIONAL_COLUMNS)
+
 ADDRESS_COLUMNS = ("address_line_1", "address_line_2", "town", "postcode")
+
+# `care.ServiceCategory` values (the core cannot import the app): a line collected by the care
+# home must be a care home; a direct-payment collection needs a direct-payment line.
+CARE_HOME_CATEGORIES = frozenset({"residential_permanent", "residential_short_stay", "nursing"})
+DIRECT_PAYMENT_CATEGORIES = frozenset({"direct_payment"})
 
 COLUMNS_BY_TYPE: dict[str, frozenset[str]] = {
     "person": frozenset(
@@ -31,7 +41,7 @@ COLUMNS_BY_TYPE: dict[str, frozenset[str]] = {
     "service_line": frozenset(
         {"record_type", "person_id", "package_id", "line_id", "service_code", "provider_code",
          "units_per_week", "unit_cost", "days", "start_date", "end_date", "section_117", "chc",
-         "funded_nursing_care"}
+         "funded_nursing_care", "collection"}
     ),
     "suspension": frozenset(
         {"record_type", "person_id", "suspension_id", "reason", "start_date", "end_date"}
@@ -41,7 +51,7 @@ COLUMNS_BY_TYPE: dict[str, frozenset[str]] = {
 # For messages: "(it is only used on person and service_line lines)".
 COLUMN_USERS = {
     column: " and ".join(kind for kind, used in COLUMNS_BY_TYPE.items() if column in used)
-    for column in COLUMNS
+    for column in ALL_COLUMNS
 }
 
 
@@ -54,6 +64,11 @@ class FileContext:
     known_provider_codes: frozenset[str]
     known_person_ids: frozenset[str]
     people_in_file: frozenset[str]
+    # Service code -> `care.ServiceCategory` value, for the collection checks; a code missing
+    # here is not checked.
+    service_categories: Mapping[str, str] = field(default_factory=dict)
+    # False when the header has no collection column: lines then keep what carecharge holds.
+    collection_given: bool = True
     # (record type, id) -> the line that first used it, to point duplicates at the original.
     first_seen: dict[tuple[str, str], int] = field(default_factory=dict)
 
@@ -139,14 +154,39 @@ def check_service_line(checker: RowChecker, context: FileContext) -> ServiceLine
     section_117 = checker.optional("section_117", f.parse_flag) or False
     chc = checker.optional("chc", f.parse_flag) or False
     funded_nursing_care = checker.optional("funded_nursing_care", f.parse_flag) or False
+    collection = _check_collection(checker, context, service_code)
     if checker.problems or line_id is None or person_id is None or package_id is None:
         return None
     if service_code is None or units is None or pence is None or start_date is None:
         return None
     return ServiceLineRecord(
         checker.line, line_id, person_id, package_id, service_code, provider_code, units, pence,
-        days, start_date, end_date, section_117, chc, funded_nursing_care,
+        days, start_date, end_date, section_117, chc, funded_nursing_care, collection,
     )  # fmt: skip
+
+
+def _check_collection(
+    checker: RowChecker, context: FileContext, service_code: str | None
+) -> str | None:
+    if not context.collection_given:
+        return None
+    collection = checker.optional("collection", f.parse_collection) or "council"
+    category = context.service_categories.get(service_code or "")
+    if category is None:
+        return collection
+    if collection == "provider" and category not in CARE_HOME_CATEGORIES:
+        checker.add(
+            "collection",
+            f"provider (the care home collects the contribution) is only for residential or "
+            f"nursing care lines; {service_code} is a {category} service",
+        )
+    elif collection.startswith("direct_payment") and category not in DIRECT_PAYMENT_CATEGORIES:
+        checker.add(
+            "collection",
+            f"{collection} is only for direct payment lines; {service_code} is a {category} "
+            "service",
+        )
+    return collection
 
 
 def check_suspension(checker: RowChecker, context: FileContext) -> SuspensionRecord | None:

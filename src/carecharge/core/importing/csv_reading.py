@@ -30,10 +30,19 @@ class RawRow:
 class Table:
     rows: list[RawRow] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    # Optional columns the header left out; every row reads them as blank.
+    absent: frozenset[str] = frozenset()
 
 
-def read_table(data: bytes, expected_columns: Sequence[str]) -> Table:
-    """Decode ``data`` and return its data rows, or the problems that stop it being read."""
+def read_table(
+    data: bytes, expected_columns: Sequence[str], optional_columns: Sequence[str] = ()
+) -> Table:
+    """Decode ``data`` and return its data rows, or the problems that stop it being read.
+
+    ``optional_columns`` may be left out of the header (a format that grew a column keeps
+    accepting files made before it); rows then read them as blank, and ``Table.absent`` names
+    them so a caller can tell "left out" from "blank".
+    """
     table = Table()
     text = _decode(data, table.problems)
     if text is None:
@@ -45,11 +54,12 @@ def read_table(data: bytes, expected_columns: Sequence[str]) -> Table:
         return table
     _, header_cells = header
     names = [cell.strip().lower() for cell in header_cells]
-    table.problems.extend(_header_problems(names, expected_columns))
+    table.problems.extend(_header_problems(names, expected_columns, optional_columns))
     if table.problems:
         # Without a sound header no value can be matched to its column, so checking the rows
         # would only produce a flood of misleading messages.
         return table
+    table.absent = frozenset(optional_columns) - set(names)
     _read_rows(lines, names, table)
     if not table.rows and not table.problems:
         table.problems.append(Problem(None, None, "The file has a header but no records"))
@@ -108,7 +118,9 @@ def _csv_lines(text: str, problems: list[Problem]) -> Iterator[tuple[int, list[s
             yield start, cells
 
 
-def _header_problems(names: list[str], expected: Sequence[str]) -> list[Problem]:
+def _header_problems(
+    names: list[str], expected: Sequence[str], optional: Sequence[str]
+) -> list[Problem]:
     problems: list[Problem] = []
     for position, name in enumerate(names, start=1):
         if not name:
@@ -127,7 +139,7 @@ def _header_problems(names: list[str], expected: Sequence[str]) -> list[Problem]
         problems.append(
             Problem(None, None, "The header is missing these columns: " + ", ".join(missing))
         )
-    expected_set = set(expected)
+    expected_set = {*expected, *optional}
     unexpected = [name for name in dict.fromkeys(names) if name and name not in expected_set]
     if unexpected:
         problems.append(
@@ -181,4 +193,6 @@ def _read_rows(lines: Iterator[tuple[int, list[str]]], names: list[str], table: 
                 )
             )
         else:
-            table.rows.append(RawRow(line, dict(zip(names, trimmed, strict=True))))
+            values = dict.fromkeys(table.absent, "")
+            values.update(zip(names, trimmed, strict=True))
+            table.rows.append(RawRow(line, values))

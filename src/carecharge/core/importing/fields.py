@@ -28,6 +28,8 @@ EARLIEST_DATE = date(1900, 1, 1)
 MAX_UNITS_PER_WEEK = Decimal(1000)
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 SUSPENSION_REASONS = ("hospital", "holiday", "other")
+# Who collects a line's charge: the values of `core.charging.types.Collection`.
+COLLECTIONS = ("council", "provider", "direct_payment_net", "direct_payment_gross")
 DATE_FORMS = "write dates as 2025-04-07 or 07/04/2025"
 
 # calendar.month_name follows the process locale; messages must always be in English.
@@ -123,6 +125,23 @@ def parse_units(value: str) -> Decimal:
     return units
 
 
+def parse_delivered_units(value: str) -> Decimal:
+    """Units a provider delivered in a week: 0 (nothing delivered) or more, to 2 places."""
+    if not _DECIMAL.fullmatch(value):
+        raise FieldError(f"{value} is not a number; write it like 10 or 7.5")
+    units = Decimal(value)
+    if units < 0:
+        raise FieldError(f"{value} is not allowed: the number of units cannot be negative")
+    if units > MAX_UNITS_PER_WEEK:
+        raise FieldError(
+            f"{value} is more than {MAX_UNITS_PER_WEEK} units a week, so it cannot be right"
+        )
+    if units != units.quantize(Decimal("0.01")):
+        raise FieldError(f"{value} has more than 2 decimal places")
+    # "-0" passes the checks above; it means nothing was delivered, like "0".
+    return units.copy_abs()
+
+
 def parse_pence(value: str) -> int:
     try:
         return parse_pounds(value)
@@ -148,6 +167,16 @@ def parse_reason(value: str) -> str:
     lowered = value.lower()
     if lowered not in SUSPENSION_REASONS:
         raise FieldError(f"{value} is not a suspension reason; use hospital, holiday or other")
+    return lowered
+
+
+def parse_collection(value: str) -> str:
+    lowered = value.lower()
+    if lowered not in COLLECTIONS:
+        raise FieldError(
+            f"{value} is not a way of collecting the charge; use council, provider, "
+            "direct_payment_net or direct_payment_gross (or leave it blank for council)"
+        )
     return lowered
 
 

@@ -287,4 +287,7 @@ def _line_values(
         "days": " ".join(record.days),
         "start_date": record.start_date,
         "end_date": record.end_date,
+        # A file without the collection column leaves the line's collection as it is (a new
+        # line gets the default, council).
+        **({"collection": record.collection} if record.collection is not None else {}),
     }

@@ -81,9 +81,11 @@ class _Receipt:
     received_at: datetime
     received_by: User | None
     business_date: date
+    kind: str = "care"
 
     def batch_fields(self) -> dict[str, Any]:
         return {
+            "kind": self.kind,
             "filename": self.filename,
             "sha256": self.sha256,
             "size_bytes": self.size_bytes,
