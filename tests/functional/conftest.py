@@ -28,11 +28,17 @@ CHROMIUM_ARGS = [
 PASSWORD = "a-long-browser-test-password-7"
 
 
-# The triggers that keep the audit trail and issued documents unchangeable.
+# The triggers that keep the audit trail, issued documents and the ledger unchangeable.
 _GUARDS = [
     importlib.import_module("carecharge.apps.audit.migrations.0002_append_only"),
     importlib.import_module(
         "carecharge.apps.documents.migrations.0002_issued_documents_never_change"
+    ),
+    importlib.import_module(
+        "carecharge.apps.ledger.migrations.0002_ledger_append_only_and_balanced"
+    ),
+    importlib.import_module(
+        "carecharge.apps.billing.migrations.0002_charges_and_invoices_never_change"
     ),
 ]
 

@@ -71,6 +71,10 @@ CSRF_TRUSTED_ORIGINS = [
 ]
 
 CARECHARGE_COUNCIL = os.environ.get("CARECHARGE_COUNCIL", "demo")
+# A council's own finance export layout (YAML); blank for the default (docs/finance-export.md).
+CARECHARGE_FINANCE_EXPORT_LAYOUT = os.environ.get("CARECHARGE_FINANCE_EXPORT_LAYOUT", "")
+# The first day carecharge bills: care before it was billed by the system it replaced.
+CARECHARGE_BILLING_FROM = os.environ.get("CARECHARGE_BILLING_FROM", "2025-04-07")
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -87,6 +91,8 @@ INSTALLED_APPS = [
     "carecharge.apps.care",
     "carecharge.apps.assessments",
     "carecharge.apps.documents",
+    "carecharge.apps.ledger",
+    "carecharge.apps.billing",
     "carecharge.apps.demo",
     "carecharge.apps.estimate",
     "carecharge.apps.uprating",
