@@ -22,6 +22,9 @@ class DocumentImmutable(Exception):
 
 class DocumentKind(models.TextChoices):
     ASSESSMENT_OUTCOME = "assessment_outcome", "Assessment outcome letter"
+    INVOICE = "invoice", "Invoice"
+    CREDIT_NOTE = "credit_note", "Credit note"
+    STATEMENT = "statement", "Statement of account"
 
 
 class DocumentVariant(models.TextChoices):
@@ -96,6 +99,8 @@ class Document(models.Model):
     def file_name(self) -> str:
         variant = "" if self.variant == DocumentVariant.STANDARD else f"-{self.variant}"
         kind = self.kind.replace("_", "-")
+        # Invoices, credit notes and statements are not letters, and are not called one.
+        letter = "-letter" if self.kind == DocumentKind.ASSESSMENT_OUTCOME else ""
         return (
-            f"{kind}-letter-{self.person.account_reference}-{self.issued_on:%Y-%m-%d}{variant}.pdf"
+            f"{kind}{letter}-{self.person.account_reference}-{self.issued_on:%Y-%m-%d}{variant}.pdf"
         )
