@@ -58,6 +58,21 @@ EXPECTED: dict[str, frozenset[str] | str] = {
     "care:import": EDIT,
     "care:import_result": EDIT,
     "care:import_template": EDIT,
+    # Top-ups, CHC awards, organisations and provider actuals (see apps/care/access.py).
+    "care:top_up_new": frozenset({Role.CHARGING_OFFICER, Role.SENIOR_OFFICER}),
+    "care:top_up_end": frozenset({Role.CHARGING_OFFICER, Role.SENIOR_OFFICER}),
+    "care:chc_new": frozenset({Role.CHARGING_OFFICER, Role.SENIOR_OFFICER}),
+    "care:chc_end": frozenset({Role.CHARGING_OFFICER, Role.SENIOR_OFFICER}),
+    "care:chc_withdraw": frozenset({Role.CHARGING_OFFICER, Role.SENIOR_OFFICER}),
+    "care:organisations": frozenset({Role.SENIOR_OFFICER, Role.ADMINISTRATOR}),
+    "care:organisation_new": frozenset({Role.SENIOR_OFFICER, Role.ADMINISTRATOR}),
+    "care:actuals_import": frozenset({Role.CHARGING_OFFICER, Role.SENIOR_OFFICER}),
+    "care:actuals_import_result": frozenset({Role.CHARGING_OFFICER, Role.SENIOR_OFFICER}),
+    "care:actuals_template": frozenset({Role.CHARGING_OFFICER, Role.SENIOR_OFFICER}),
+    "care:actuals_exceptions": frozenset(
+        {Role.CHARGING_OFFICER, Role.SENIOR_OFFICER, Role.AUDITOR}
+    ),
+    "care:actual": frozenset({Role.CHARGING_OFFICER, Role.SENIOR_OFFICER}),
     "assessments:start": ASSESSMENT_ROLES,
     "assessments:edit": ASSESSMENT_ROLES,
     "assessments:detail": READ,
@@ -79,6 +94,30 @@ EXPECTED: dict[str, frozenset[str] | str] = {
     "uprating:excel": ASSESSMENT_ROLES | {Role.AUDITOR},
     "uprating:item": ASSESSMENT_ROLES | {Role.AUDITOR},
     "uprating:resolve": ASSESSMENT_ROLES,
+    "ledger:trial_balance": frozenset({Role.SENIOR_OFFICER, Role.FINANCE_OFFICER, Role.AUDITOR}),
+    # Billing runs (apps/billing/views.py) and, included under /billing/, the invoice PDFs,
+    # statements and finance export (apps/billing/document_views.py).
+    "billing:runs": frozenset({Role.CHARGING_OFFICER, Role.SENIOR_OFFICER, Role.AUDITOR}),
+    "billing:start": frozenset({Role.CHARGING_OFFICER, Role.SENIOR_OFFICER}),
+    "billing:run": frozenset({Role.CHARGING_OFFICER, Role.SENIOR_OFFICER, Role.AUDITOR}),
+    "billing:preview": frozenset({Role.CHARGING_OFFICER, Role.SENIOR_OFFICER}),
+    "billing:approve": frozenset({Role.SENIOR_OFFICER}),
+    "billing:post": frozenset({Role.CHARGING_OFFICER, Role.SENIOR_OFFICER}),
+    "billing:cancel": frozenset({Role.CHARGING_OFFICER, Role.SENIOR_OFFICER}),
+    "billing:excel": frozenset({Role.CHARGING_OFFICER, Role.SENIOR_OFFICER, Role.AUDITOR}),
+    "billing:person": frozenset({Role.CHARGING_OFFICER, Role.SENIOR_OFFICER, Role.AUDITOR}),
+    "billing:release": frozenset({Role.SENIOR_OFFICER}),
+    "billing:invoice_pdf": READ,
+    "billing:invoice_issue": frozenset(
+        {Role.CHARGING_OFFICER, Role.FINANCE_OFFICER, Role.SENIOR_OFFICER}
+    ),
+    "billing:statement_view": READ,
+    "billing:statement_pdf": READ,
+    "billing:statement_issue": frozenset(
+        {Role.CHARGING_OFFICER, Role.FINANCE_OFFICER, Role.SENIOR_OFFICER}
+    ),
+    "billing:export_journal": frozenset({Role.FINANCE_OFFICER, Role.SENIOR_OFFICER, Role.AUDITOR}),
+    "billing:export_invoices": frozenset({Role.FINANCE_OFFICER, Role.SENIOR_OFFICER, Role.AUDITOR}),
 }
 
 
@@ -204,6 +243,100 @@ def uprating_record(name: str, records: dict[str, Any]) -> Any:
     return item if name in {"uprating:item", "uprating:resolve"} else item.run
 
 
+CARE_RECORD_VIEWS = {
+    "care:top_up_end", "care:chc_end", "care:chc_withdraw", "care:actuals_import_result",
+    "care:actual",
+}  # fmt: skip
+
+
+def care_record(name: str, records: dict[str, Any]) -> Any:
+    """A top-up agreement, CHC award, actuals batch or held actual, made when first needed."""
+    from carecharge.apps.care.models import ChcAward, ProviderActual, ServiceLine, TopUpAgreement
+    from carecharge.apps.people.models import Organisation
+
+    if "care_line" not in records:
+        records["care_line"] = ServiceLine.objects.create(
+            package=records["package"], case_system_id="PK1-L1", service=records["service"],
+            provider=records["provider"], units_per_week=10, unit_cost_pence=2000,
+            start_date=date(2026, 4, 6),
+        )  # fmt: skip
+    if name == "care:top_up_end":
+        return TopUpAgreement.objects.create(
+            person=records["person"], line=records["care_line"], weekly_pence=5000,
+            start_date=date(2026, 4, 6), signed_on=date(2026, 4, 1),
+            next_review_date=date(2027, 4, 1), first_party_basis="property_disregard",
+            created_at="2026-11-23T09:00:00Z",
+        )  # fmt: skip
+    if name in {"care:chc_end", "care:chc_withdraw"}:
+        icb, _ = Organisation.objects.get_or_create(code="QWO", name="An ICB", kind="icb")
+        return ChcAward.objects.create(
+            person=records["person"], icb=icb, start_date=date(2026, 4, 6),
+            decided_on=date(2026, 5, 1), reference=f"R-{name}", recorded_at="2026-11-23T09:00:00Z",
+        )  # fmt: skip
+    if "actuals_batch" not in records:
+        records["actuals_batch"] = ImportBatch.objects.create(
+            kind="actuals", filename="actuals.csv", sha256="1" * 64, stored_path="x",
+            size_bytes=1, received_at="2026-11-23T09:00:00Z", business_date=date(2026, 11, 23),
+            status=ImportStatus.APPLIED,
+        )  # fmt: skip
+    if name == "care:actuals_import_result":
+        return records["actuals_batch"]
+    return ProviderActual.objects.create(
+        batch=records["actuals_batch"], line=records["care_line"], week_start=date(2026, 4, 6),
+        units=15, status="held", planned_units=10, variance_percent=50,
+    )  # fmt: skip
+
+
+def billing_record(name: str, records: dict[str, Any]) -> Any:
+    """A posted billing run of one week for the person, with its invoice issued (for the run,
+    line, invoice, statement and export pages), made when first needed."""
+    from django.contrib.auth.models import Group, User
+    from django.utils import timezone
+
+    from carecharge.apps.assessments.models import Assessment, AssessmentState
+    from carecharge.apps.billing import operations
+    from carecharge.apps.billing.invoices import issue_invoice
+    from carecharge.apps.billing.models import Invoice, RunPerson
+    from carecharge.apps.care.models import ServiceLine
+    from carecharge.apps.people.models import Address
+
+    if "billing_invoice" not in records:
+        person = records["person"]
+        Address.objects.create(
+            person=person, role="home", line_1="1 High Street", town="Northfield",
+            postcode="NF1 1AA",
+        )  # fmt: skip
+        ServiceLine.objects.create(
+            package=records["package"], case_system_id="PK1-BILL", service=records["service"],
+            units_per_week=10, unit_cost_pence=2000, start_date=date(2025, 4, 7),
+        )  # fmt: skip
+        Assessment.objects.create(
+            person=person, version=50, state=AssessmentState.COMPLETED,
+            setting="non_residential", effective_from=date(2025, 4, 7), request={},
+            result={"weekly_charge": 5000}, weekly_charge_pence=5000, created_at=timezone.now(),
+            completed_at=timezone.now(),
+        )  # fmt: skip
+        starter, approver = (
+            User.objects.create(username=username) for username in ("bill.starter", "bill.approver")
+        )
+        starter.groups.set(Group.objects.filter(name=Role.CHARGING_OFFICER))
+        approver.groups.set(Group.objects.filter(name=Role.SENIOR_OFFICER))
+        run = operations.run_to_posted(
+            through=date(2025, 4, 13), actor=starter, approver=approver, source="command"
+        )
+        invoice = Invoice.objects.select_related("account").get(run=run)
+        issue_invoice(invoice, actor=starter)
+        records["billing_invoice"] = invoice
+    invoice = records["billing_invoice"]
+    if name.startswith("billing:invoice_"):
+        return invoice
+    if name.startswith("billing:statement_"):
+        return invoice.account.code
+    if name in {"billing:person", "billing:release"}:
+        return RunPerson.objects.get(run=invoice.run_id, person=invoice.person_id)
+    return invoice.run
+
+
 def url_for(name: str, pattern: URLPattern, records: dict[str, Any]) -> str:
     from django.urls import reverse
 
@@ -220,8 +353,14 @@ def url_for(name: str, pattern: URLPattern, records: dict[str, Any]) -> str:
                     effective_from=date(2026, 11, 23), created_at="2026-11-23T09:00:00Z",
                 )  # fmt: skip
             values[key] = records["assessment"].pk
+        elif name in CARE_RECORD_VIEWS and key == "pk":
+            values[key] = care_record(name, records).pk
         elif name.startswith("uprating:") and key == "pk":
             values[key] = uprating_record(name, records).pk
+        elif name.startswith("billing:") and key == "pk":
+            values[key] = billing_record(name, records).pk
+        elif name.startswith("billing:") and key == "code":
+            values[key] = billing_record(name, records)
         elif key == "person_pk":
             values[key] = records["person"].pk
         elif name == "documents:download":

@@ -11,5 +11,7 @@ urlpatterns = [
     path("audit/", include("carecharge.apps.audit.urls")),
     path("estimate/", include("carecharge.apps.estimate.urls")),
     path("uprating/", include("carecharge.apps.uprating.urls")),
+    path("ledger/", include("carecharge.apps.ledger.urls")),
+    path("billing/", include("carecharge.apps.billing.urls")),
     path("", include("carecharge.apps.web.urls")),
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
+from carecharge.apps.billing.queries import awaiting_count as billing_runs_awaiting
 from carecharge.apps.care.models import ImportBatch, ImportStatus, ServiceLine, Suspension
 from carecharge.apps.people.models import ServiceUser
 from carecharge.apps.people.queries import chargeable_care_today
@@ -62,6 +63,11 @@ def work_to_do(*, today: date) -> list[dict[str, Any]]:
                 state__in=[RunState.PREVIEWED, RunState.APPROVED]
             ).count(),
             "url_name": "uprating:runs",
+        },
+        {
+            "label": "Billing runs: waiting for approval or posting",
+            "count": billing_runs_awaiting(),
+            "url_name": "billing:runs",
         },
     ]
     return items
