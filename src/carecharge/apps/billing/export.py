@@ -336,7 +336,9 @@ def invoice_file(run: BillingRun, layout: Layout) -> ExportFile:
             "postcode": postcode,
             "customer_reference": str(debtor.get("their_reference", "")),
             "person_reference": invoice.person.account_reference,
-            "person_name": invoice.person.full_name,
+            # From the frozen snapshot, like the address: a later change of name must not
+            # change a re-export of this run.
+            "person_name": str(snapshot.get("person", {}).get("name", "")),
             "payment_reference": str(snapshot.get("payment_reference", "")),
             "description": f"Care charges {snapshot['period']}" if snapshot.get("period") else "",
             "amount": to_decimal_string(invoice.total_pence),

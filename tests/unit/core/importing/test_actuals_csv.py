@@ -182,9 +182,9 @@ def test_empty_file_and_header_only() -> None:
         ({"line_id": "L004", "person_id": "", "account_reference": "00000034"}, "provider_code",
          "line_id L004 is not with provider PRV001 in carecharge (it has none)"),
         ({"person_id": "P002"}, "person_id",
-         "line_id L001 is not for person_id P002; it is for person_id P001"),
+         "line_id L001 is not for person_id P002"),
         ({"person_id": "", "account_reference": "00000026"}, "account_reference",
-         "line_id L001 is not for account reference 00000026; it is for 00000018"),
+         "line_id L001 is not for account reference 00000026"),
         ({"person_id": ""}, "person_id",
          "person_id or account_reference is required on every line"),
         ({"line_id": "L999"}, "line_id",
@@ -279,7 +279,7 @@ def test_every_problem_on_a_line_is_reported() -> None:
             "provider_code",
             "line_id L001 is not with provider PRV002 in carecharge (it is with PRV001)",
         ),
-        Problem(2, "person_id", "line_id L001 is not for person_id P002; it is for person_id P001"),
+        Problem(2, "person_id", "line_id L001 is not for person_id P002"),
     ]
 
 
