@@ -9,22 +9,21 @@ nothing about the person has changed.
 from __future__ import annotations
 
 import hashlib
-import json
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import fields, is_dataclass, replace
+from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any
-
-from django.db.models import Q
+from itertools import pairwise
+from typing import Any, NamedTuple
 
 from carecharge.apps.assessments.models import Assessment, AssessmentSetting, AssessmentState
 from carecharge.apps.care.models import (
     ActualStatus,
-    ChcAward,
     ChargingMethod,
+    ChcAward,
     ProviderActual,
+    Service,
     ServiceLine,
     Suspension,
     TopUpAgreement,
@@ -52,10 +51,41 @@ def week_containing(day: date, week_start: int) -> DateRange:
     return DateRange(start, start + timedelta(days=6))
 
 
-def _assessed_periods(versions: Sequence[Assessment], through: date) -> list[ct.AssessedPeriod]:
+class Version(NamedTuple):
+    """What billing reads of one assessment version (a row, not a model instance: a run reads
+    every version of every person)."""
+
+    pk: int
+    person_id: int
+    version: int
+    setting: str
+    effective_from: date
+    effective_to: date | None
+    superseded_from: date | None
+    weekly_charge_pence: int | None
+    full_cost: bool
+    charged_as: Any
+
+
+VERSION_FIELDS = (
+    "pk",
+    "person_id",
+    "version",
+    "setting",
+    "effective_from",
+    "effective_to",
+    "superseded_from",
+    "weekly_charge_pence",
+    "full_cost",
+    # Only this one key of the stored result is needed; the result itself can be large.
+    "result__charged_as",
+)
+
+
+def _assessed_periods(versions: Sequence[Version], through: date) -> list[ct.AssessedPeriod]:
     """Cut the versions into days on which each is the one in force (the latest version covering
     a day wins, as `assessments.queries.in_force_on` decides for one day)."""
-    spans: list[tuple[int, Assessment, date, date]] = []
+    spans: list[tuple[int, Version, date, date]] = []
     for version in versions:
         end = version.effective_to or through
         if version.superseded_from is not None:
@@ -67,7 +97,7 @@ def _assessed_periods(versions: Sequence[Assessment], through: date) -> list[ct.
         return []
     cuts = sorted({s for _, _, s, _ in spans} | {e + ONE_DAY for _, _, _, e in spans})
     periods: list[ct.AssessedPeriod] = []
-    for start, next_cut in zip(cuts, cuts[1:], strict=False):
+    for start, next_cut in pairwise(cuts):
         covering = [span for span in spans if span[2] <= start and span[3] >= start]
         if not covering:
             continue
@@ -75,7 +105,7 @@ def _assessed_periods(versions: Sequence[Assessment], through: date) -> list[ct.
         setting = (
             ct.Setting.NON_RESIDENTIAL
             if winner.setting == AssessmentSetting.NON_RESIDENTIAL
-            or (winner.result or {}).get("charged_as") == "non_residential"
+            or winner.charged_as == "non_residential"
             else ct.Setting.RESIDENTIAL
         )
         period = ct.AssessedPeriod(
@@ -98,7 +128,7 @@ def _assessed_periods(versions: Sequence[Assessment], through: date) -> list[ct.
 
 
 def _provisional_periods(
-    person: ServiceUser,
+    date_of_birth: date,
     first_care_day: date,
     through: date,
     *,
@@ -118,7 +148,7 @@ def _provisional_periods(
             found = provisional_charge(
                 book.as_at(week.start),
                 council,
-                date_of_birth=person.date_of_birth,
+                date_of_birth=date_of_birth,
                 weekly_cost_of_care=None,
             )
         except AssessmentRulesError:
@@ -142,6 +172,25 @@ def _clip(start: date, end: date | None, through: date) -> DateRange | None:
     return DateRange(start, last) if last >= start else None
 
 
+def _services() -> dict[int, Any]:
+    """The service catalogue by id (a few dozen rows, read once per chunk)."""
+    return {
+        row[0]: row
+        for row in Service.objects.values_list(
+            "pk",
+            "code",
+            "name",
+            "category",
+            "charging_method",
+            "free_reason",
+            "unit",
+            "flat_rate_rule",
+            "cost_centre",
+            "subjective_code",
+        )
+    }
+
+
 def gather(
     person_ids: Iterable[int],
     *,
@@ -150,72 +199,93 @@ def gather(
     book: RuleBook,
     council: str,
 ) -> dict[int, ct.PersonCharging]:
-    """What is known now about each person, cut at ``through``."""
+    """What is known now about each person, cut at ``through``.
+
+    Rows are read as plain values, never as model instances: this runs for every person in a
+    run, twice (working out, and checking again before posting).
+    """
     ids = list(person_ids)
-    people = {p.pk: p for p in ServiceUser.objects.filter(pk__in=ids)}
-    versions: dict[int, list[Assessment]] = defaultdict(list)
+    people = {
+        row[0]: row
+        for row in ServiceUser.objects.filter(pk__in=ids).values_list(
+            "pk", "account_reference", "date_of_death", "date_of_birth"
+        )
+    }
+    versions: dict[int, list[Version]] = defaultdict(list)
     assessed_ever: set[int] = set()
-    for version in (
+    for row in (
         Assessment.objects.filter(person_id__in=ids)
         .exclude(state=AssessmentState.DRAFT)
-        .only(
-            "pk",
-            "person_id",
-            "version",
-            "setting",
-            "effective_from",
-            "effective_to",
-            "superseded_from",
-            "weekly_charge_pence",
-            "full_cost",
-            "result",
-        )
         .order_by("person_id", "version")
+        .values_list(*VERSION_FIELDS)
     ):
+        version = Version(*row)
         versions[version.person_id].append(version)
         assessed_ever.add(version.person_id)
 
+    services = _services()
     lines: dict[int, list[ct.ServiceLine]] = defaultdict(list)
     first_chargeable: dict[int, date] = {}
     line_person: dict[int, int] = {}
     line_refs: dict[int, str] = {}
-    for line in ServiceLine.objects.filter(
+    for (
+        line_id,
+        person_id,
+        ref,
+        start_date,
+        end_date,
+        units_per_week,
+        unit_cost_pence,
+        collection,
+        section_117,
+        chc,
+        service_id,
+    ) in ServiceLine.objects.filter(
         package__person_id__in=ids, start_date__lte=through
-    ).select_related("service", "package"):
-        days = _clip(line.start_date, line.end_date, through)
+    ).values_list(
+        "pk",
+        "package__person_id",
+        "case_system_id",
+        "start_date",
+        "end_date",
+        "units_per_week",
+        "unit_cost_pence",
+        "collection",
+        "package__section_117",
+        "package__chc",
+        "service_id",
+    ):
+        days = _clip(start_date, end_date, through)
         if days is None:
             continue
-        person_id = line.package.person_id
-        line_person[line.pk] = person_id
-        line_refs[line.pk] = line.case_system_id
-        service = line.service
+        line_person[line_id] = person_id
+        line_refs[line_id] = ref
+        (_, code, name, category, charging, free_reason, unit, flat_rule, centre, subjective) = (
+            services[service_id]
+        )
         lines[person_id].append(
             ct.ServiceLine(
-                ref=line.case_system_id,
-                service_code=service.code,
-                service_name=service.name,
-                category=service.category,
-                charging=service.charging_method,
-                free_reason=service.free_reason,
+                ref=ref,
+                service_code=code,
+                service_name=name,
+                category=category,
+                charging=charging,
+                free_reason=free_reason,
                 days=days,
-                units_per_week=line.units_per_week,
-                unit_cost_pence=line.unit_cost_pence,
-                income_code=income_code(service.cost_centre, service.subjective_code),
-                unit=service.unit,
-                flat_rate_rule=service.flat_rate_rule,
-                collection=ct.Collection(line.collection),
-                section_117=line.package.section_117,
-                chc=line.package.chc,
+                units_per_week=units_per_week,
+                unit_cost_pence=unit_cost_pence,
+                income_code=income_code(centre, subjective),
+                unit=unit,
+                flat_rate_rule=flat_rule,
+                collection=ct.Collection(collection),
+                section_117=section_117,
+                chc=chc,
             )
         )
-        chargeable = (
-            service.charging_method == ChargingMethod.MEANS_TESTED
-            and not line.package.chc
-            and not line.package.section_117
-        )
+        chargeable = charging == ChargingMethod.MEANS_TESTED and not chc and not section_117
         if chargeable:
             first = first_chargeable.get(person_id)
-            first_chargeable[person_id] = min(first, line.start_date) if first else line.start_date
+            first_chargeable[person_id] = min(first, start_date) if first else start_date
 
     actuals: dict[int, list[ct.Actual]] = defaultdict(list)
     for line_id, week_start, units in _current_actuals(list(line_person), through):
@@ -224,47 +294,65 @@ def gather(
         )
 
     suspensions: dict[int, list[ct.Suspension]] = defaultdict(list)
-    for suspension in Suspension.objects.filter(person_id__in=ids, start_date__lte=through):
-        days = _clip(suspension.start_date, suspension.end_date, through)
+    for person_id, start_date, end_date, reason in Suspension.objects.filter(
+        person_id__in=ids, start_date__lte=through
+    ).values_list("person_id", "start_date", "end_date", "reason"):
+        days = _clip(start_date, end_date, through)
         if days is not None:
-            suspensions[suspension.person_id].append(ct.Suspension(days, suspension.reason))
+            suspensions[person_id].append(ct.Suspension(days, reason))
 
     awards: dict[int, list[ct.ChcAward]] = defaultdict(list)
-    for award in ChcAward.objects.filter(
+    for award_id, person_id, start_date, end_date, icb in ChcAward.objects.filter(
         person_id__in=ids, start_date__lte=through, withdrawn_at__isnull=True
-    ).select_related("icb"):
-        days = _clip(award.start_date, award.end_date, through)
+    ).values_list("pk", "person_id", "start_date", "end_date", "icb__code"):
+        days = _clip(start_date, end_date, through)
         if days is not None:
-            awards[award.person_id].append(
-                ct.ChcAward(ref=str(award.pk), days=days, icb=f"organisation:{award.icb.code}")
+            awards[person_id].append(
+                ct.ChcAward(ref=str(award_id), days=days, icb=f"organisation:{icb}")
             )
 
     top_ups: dict[int, list[ct.TopUp]] = defaultdict(list)
-    for agreement in TopUpAgreement.objects.filter(
-        person_id__in=ids, start_date__lte=through
-    ).select_related("line__service"):
-        days = _clip(agreement.start_date, agreement.end_date, through)
+    for (
+        agreement_id,
+        person_id,
+        payer_id,
+        start_date,
+        end_date,
+        weekly_pence,
+        line_ref,
+        service_id,
+    ) in TopUpAgreement.objects.filter(person_id__in=ids, start_date__lte=through).values_list(
+        "pk",
+        "person_id",
+        "payer_id",
+        "start_date",
+        "end_date",
+        "weekly_pence",
+        "line__case_system_id",
+        "line__service_id",
+    ):
+        days = _clip(start_date, end_date, through)
         if days is None:
             continue
-        service = agreement.line.service
-        top_ups[agreement.person_id].append(
+        service = services[service_id]
+        top_ups[person_id].append(
             ct.TopUp(
-                ref=str(agreement.pk),
-                payer=f"third_party:{agreement.payer_id}" if agreement.payer_id else ct.PERSON,
+                ref=str(agreement_id),
+                payer=f"third_party:{payer_id}" if payer_id else ct.PERSON,
                 days=days,
-                weekly_pence=agreement.weekly_pence,
-                line_ref=agreement.line.case_system_id,
-                income_code=income_code(service.cost_centre, service.subjective_code),
+                weekly_pence=weekly_pence,
+                line_ref=line_ref,
+                income_code=income_code(service[8], service[9]),
             )
         )
 
     found: dict[int, ct.PersonCharging] = {}
-    for person_id, person in people.items():
+    for person_id, (_, reference, died, born) in people.items():
         if person_id in assessed_ever:
             assessed = _assessed_periods(versions[person_id], through)
         elif person_id in first_chargeable:
             assessed = _provisional_periods(
-                person,
+                born,
                 first_chargeable[person_id],
                 through,
                 book=book,
@@ -274,8 +362,8 @@ def gather(
         else:
             assessed = []
         found[person_id] = ct.PersonCharging(
-            person_ref=person.account_reference,
-            date_of_death=person.date_of_death,
+            person_ref=reference,
+            date_of_death=died,
             assessed=tuple(assessed),
             lines=tuple(sorted(lines[person_id], key=lambda line: line.ref)),
             actuals=tuple(sorted(actuals[person_id], key=lambda a: (a.line_ref, a.week_start))),
@@ -301,41 +389,20 @@ def _current_actuals(line_ids: list[int], through: date) -> list[tuple[int, date
     return [(line, week, units) for (line, week), (_, units) in sorted(latest.items())]
 
 
-def _plain(value: Any) -> Any:
-    """``value`` as JSON-ready data, exactly as ``plain(dataclasses.asdict(value))`` would give
-    (a date range becomes ``{"start", "end"}``), without the deep copy ``asdict`` makes: the
-    fingerprint is taken for every person twice a run, and for the posting's check again."""
-    kind = type(value)
-    names = _FIELDS.get(kind)
-    if names is not None:
-        return {name: _plain(getattr(value, name)) for name in names}
-    if kind is tuple or kind is list:
-        return [_plain(item) for item in value]
-    if kind is date or kind is Decimal:
-        return str(value)
-    if kind is dict:
-        return {key: _plain(item) for key, item in value.items()}
-    if isinstance(value, date | Decimal):
-        return str(value)
-    if is_dataclass(value) and not isinstance(value, type):
-        _FIELDS[kind] = tuple(f.name for f in fields(value))
-        return _plain(value)
-    if isinstance(value, list | tuple):
-        return [_plain(item) for item in value]
-    if isinstance(value, dict):
-        return {key: _plain(item) for key, item in value.items()}
-    return value
-
-
-_FIELDS: dict[type, tuple[str, ...]] = {}
+FINGERPRINT_FORMAT = "carecharge-billing-inputs/2"
+"""Changed whenever the fingerprint is worked out differently: every stored fingerprint then
+differs from a new one, so the next run works everyone out in full once (the slow path, with
+the same answer), and nothing is skipped on the strength of a fingerprint made another way."""
 
 
 def fingerprint(person: ct.PersonCharging, *, rules_hash: str, since: date) -> str:
     """A hash of everything that decides the person's charges, open ends left open: equal
-    fingerprints mean every week already billed would be charged the same again."""
-    body = json.dumps(
-        {"person": _plain(person), "rules": rules_hash, "since": since.isoformat()},
-        sort_keys=True,
-        default=str,
-    )
+    fingerprints mean every week already billed would be charged the same again.
+
+    The inputs are plain frozen values (dates, Decimals, strings, enums, tuples of frozen
+    dataclasses), whose ``repr`` names every field and value: the same inputs always give the
+    same text, and any difference in them gives different text. It is taken two or three times
+    per person per run, so it is built the cheapest exact way.
+    """
+    body = repr((FINGERPRINT_FORMAT, person, rules_hash, since))
     return hashlib.sha256(body.encode()).hexdigest()

@@ -9,18 +9,20 @@ either fully posted or not at all, and running the posting again finishes the re
 
 from __future__ import annotations
 
+import multiprocessing
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Q, Sum
+from django.db import IntegrityError, connection, connections, transaction
+from django.db.models import Exists, F, OuterRef, Sum
 from django.utils import timezone
 
 from carecharge.apps.accounts.roles import Role, has_any_role
 from carecharge.apps.audit.operations import record_create, record_update, snapshot
 from carecharge.apps.care.models import ServiceLine
+from carecharge.apps.people.models import ServiceUser
 from carecharge.apps.web.council import rulebook
 from carecharge.core.rules import RuleBook, RuleError
 
@@ -36,7 +38,7 @@ from .models import (
     RunTask,
     Severity,
 )
-from .posting import post_people
+from .posting import insert_rows, post_people, update_rows
 from .work import work_out_people
 
 CHUNK = 500
@@ -158,11 +160,15 @@ def start_run(*, through: date, actor: Any, source: str = "web") -> BillingRun:
 def people_in_scope(through: date) -> list[int]:
     """Everyone with care up to the date, and everyone ever charged (their charges may need
     reversing even if their care record has gone)."""
-    with_care = ServiceLine.objects.filter(start_date__lte=through).values_list(
-        "package__person_id", flat=True
+    # One look-up per person in each index, not a read of every line and every charge record
+    # ever posted (millions, after a few years).
+    with_care = ServiceLine.objects.filter(package__person=OuterRef("pk"), start_date__lte=through)
+    charged = ChargeRecord.objects.filter(person=OuterRef("pk"))
+    return list(
+        ServiceUser.objects.filter(Exists(with_care) | Exists(charged))
+        .order_by("pk")
+        .values_list("pk", flat=True)
     )
-    charged = ChargeRecord.objects.values_list("person_id", flat=True)
-    return sorted(set(with_care) | set(charged))
 
 
 @transaction.atomic
@@ -203,7 +209,17 @@ def _list_people(run: BillingRun) -> None:
     run.people.all().delete()
     run.problems.all().delete()
     ids = people_in_scope(run.through_date)
-    RunPerson.objects.bulk_create([RunPerson(run=run, person_id=pk) for pk in ids], batch_size=2000)
+    # Every field at its default but the person: one row is built as a model, the rest copied.
+    template = RunPerson(run=run)
+    found = [f for f in RunPerson._meta.concrete_fields if not f.primary_key]
+    values = [getattr(template, f.attname) for f in found]
+    person = [f.name for f in found].index("person")
+    rows = []
+    for pk in ids:
+        row = list(values)
+        row[person] = pk
+        rows.append(row)
+    insert_rows(RunPerson, [f.name for f in found], rows)
     BillingRun.objects.filter(pk=run.pk).update(total=len(ids), done=0, progress_at=timezone.now())
 
 
@@ -328,10 +344,11 @@ def continue_preview(
     book: RuleBook | None = None,
     source: str = "web",
     progress: Callable[[int, int], None] | None = None,
+    workers: int = 1,
 ) -> BillingRun:
     book = book or rulebook()
     _list_people(run)
-    work_out_pending(run, book=book, progress=progress)
+    share_work(workers, lambda: work_out_pending(run, book=book, progress=progress))
     return finish_preview(run, book=book, source=source)
 
 
@@ -342,9 +359,10 @@ def preview(
     book: RuleBook | None = None,
     source: str = "web",
     progress: Callable[[int, int], None] | None = None,
+    workers: int = 1,
 ) -> BillingRun:
     begun = begin_preview(run, actor=actor, source=source)
-    return continue_preview(begun, book=book, source=source, progress=progress)
+    return continue_preview(begun, book=book, source=source, progress=progress, workers=workers)
 
 
 @transaction.atomic
@@ -543,9 +561,10 @@ def continue_post(
     book: RuleBook | None = None,
     source: str = "web",
     progress: Callable[[int, int], None] | None = None,
+    workers: int = 1,
 ) -> BillingRun:
     book = book or rulebook()
-    post_ready(run, actor=actor, book=book, progress=progress)
+    share_work(workers, lambda: post_ready(run, actor=actor, book=book, progress=progress))
     return finish_post(run, actor=actor, source=source)
 
 
@@ -556,11 +575,14 @@ def post(
     book: RuleBook | None = None,
     source: str = "web",
     progress: Callable[[int, int], None] | None = None,
+    workers: int = 1,
 ) -> BillingRun:
     """Post an approved run from start to finish, here and now; run again to resume."""
     book = book or rulebook()
     begun = begin_post(run, actor=actor, book=book, source=source)
-    return continue_post(begun, actor=actor, book=book, source=source, progress=progress)
+    return continue_post(
+        begun, actor=actor, book=book, source=source, progress=progress, workers=workers
+    )
 
 
 @transaction.atomic
@@ -607,25 +629,11 @@ WORKED_OUT = [
 
 
 def save_rows(rows: Sequence[RunPerson], names: Sequence[str]) -> None:
-    """Write ``names`` of each row by primary key, in one statement run for every row.
-
-    ``bulk_update`` builds a CASE expression per field with a branch per row, which costs more
-    than working the rows out did; this is the same UPDATE, prepared once.
-    """
-    if not rows:
-        return
-    meta = RunPerson._meta
-    found = [meta.get_field(name) for name in names]
-    quote = connection.ops.quote_name
-    assignments = ", ".join(f"{quote(f.column)} = %s" for f in found)  # type: ignore[union-attr]
-    sql = f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {quote(meta.pk.column)} = %s"  # noqa: S608
-    values = [
-        [f.get_db_prep_save(getattr(row, f.attname), connection) for f in found]  # type: ignore[union-attr]
-        + [row.pk]
-        for row in rows
-    ]
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, values)
+    """Write ``names`` of each row (``bulk_update``'s job, many rows to a statement)."""
+    attributes = [RunPerson._meta.get_field(name).attname for name in names]
+    update_rows(
+        RunPerson, names, [[getattr(row, a) for a in attributes] + [row.pk] for row in rows]
+    )
 
 
 def record_failure(run: BillingRun, error: BaseException) -> None:
@@ -647,12 +655,52 @@ def run_to_posted(
     approver: Any,
     source: str = "command",
     progress: Callable[[int, int], None] | None = None,
+    workers: int = 1,
 ) -> BillingRun:
     """Draft to posted in one go (the command line): the approver must be a different senior
-    officer, exactly as on screen."""
+    officer, exactly as on screen. ``workers`` processes share the working out and the posting
+    on PostgreSQL (see `share_work`)."""
     if approver is None or actor is None or approver.pk == actor.pk:
         raise BillingRefused("--approve-as: a second, different person must approve the run")
     run = start_run(through=through, actor=actor, source=source)
-    run = preview(run, actor=actor, source=source, progress=progress)
+    run = preview(run, actor=actor, source=source, progress=progress, workers=workers)
     run = approve(run, actor=approver, source=source)
-    return post(run, actor=actor, source=source, progress=progress)
+    return post(run, actor=actor, source=source, progress=progress, workers=workers)
+
+
+def share_work(workers: int, job: Callable[[], None]) -> None:
+    """Do ``job`` in this process and in ``workers - 1`` more at the same time.
+
+    The chunked jobs (`work_out_pending`, `post_ready`) take the next chunk of people that no
+    other process has locked, so processes share a run without ever taking the same person.
+    Only on PostgreSQL: SQLite lets one process write at a time, so there, or when called
+    inside a transaction (whose work a new process could not see), the job runs here alone.
+    The extra processes are forked, so they start with this one's rules already loaded; each
+    opens its own database connection.
+    """
+    if workers <= 1 or connection.vendor != "postgresql" or connection.in_atomic_block:
+        job()
+        return
+    connections.close_all()
+    forked = multiprocessing.get_context("fork")
+    helpers = [forked.Process(target=_helper, args=(job,)) for _ in range(workers - 1)]
+    for helper in helpers:
+        helper.start()
+    try:
+        job()
+    finally:
+        for helper in helpers:
+            helper.join()
+    failed = sum(1 for helper in helpers if helper.exitcode)
+    if failed:
+        raise RuntimeError(
+            f"{failed} of the {workers} worker processes stopped with an error (shown above); "
+            "what they had not finished is still to do: run the same step again to finish it"
+        )
+
+
+def _helper(job: Callable[[], None]) -> None:
+    try:
+        job()
+    finally:
+        connections.close_all()

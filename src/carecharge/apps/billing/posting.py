@@ -9,19 +9,24 @@ direct payment, are recorded but not invoiced or posted to the ledger.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
+from django.db import connection, models
 from django.db.models import F
 from django.utils import timezone
 
 from carecharge.apps.ledger import operations as ledger
-from carecharge.apps.ledger.models import LedgerAccount, LedgerTransaction
+from carecharge.apps.ledger.models import AccountKind, LedgerAccount, LedgerTransaction
 from carecharge.apps.people.models import Organisation, ServiceUser, ThirdPartyPayer
+from carecharge.core import ledger as core_ledger
 from carecharge.core.charging.types import PERSON
 from carecharge.core.ledger import Posting, Transaction
 from carecharge.core.rules import RuleBook
@@ -103,20 +108,35 @@ def _take_numbers(kind: str, count: int) -> list[str]:
 class _Accounts:
     """Ledger accounts looked up once per chunk."""
 
-    def __init__(self, people: Sequence[ServiceUser] = ()) -> None:
+    def __init__(self, people: Sequence[ServiceUser] = (), payers: Iterable[str] = ()) -> None:
         self._cache: dict[tuple[int, str], LedgerAccount] = {}
+        # A top-up payer's or an organisation's account is the same whoever's care it is for.
+        self._parties: dict[str, LedgerAccount] = {}
         self._income: dict[str, LedgerAccount] = {}
         # Everyone's own account in a few queries, not one (or two) per person.
         for pk, account in ledger.accounts_for_people(people).items():
             self._cache[(pk, PERSON)] = account
+        codes = {
+            core_ledger.payer_code(int(debtor.split(":", 1)[1])): debtor
+            for debtor in set(payers)
+            if debtor.startswith("third_party:")
+        }
+        for account in LedgerAccount.objects.filter(code__in=list(codes)):
+            debtor = codes[account.code]
+            # Only an account that is this payer's own is used; anything else is left to
+            # `account_for_payer`, which refuses it with a clear message.
+            if account.kind == AccountKind.DEBTOR and account.payer_id == int(debtor[12:]):
+                self._parties[debtor] = account
 
     def debtor(self, person: ServiceUser, debtor: str) -> LedgerAccount:
-        cached = self._cache.get((person.pk, debtor))
+        cached = self._cache.get((person.pk, debtor)) or self._parties.get(debtor)
         if cached is not None:
             return cached
         if debtor == PERSON:
             account = ledger.account_for_person(person)
-        elif debtor.startswith("third_party:"):
+            self._cache[(person.pk, debtor)] = account
+            return account
+        if debtor.startswith("third_party:"):
             payer = ThirdPartyPayer.objects.get(pk=int(debtor.split(":", 1)[1]))
             account = ledger.account_for_payer(payer)
         elif debtor.startswith("organisation:"):
@@ -124,7 +144,7 @@ class _Accounts:
             account = ledger.account_for_organisation(org)
         else:
             raise PostingError(f"{person.account_reference}: unknown debtor {debtor!r}")
-        self._cache[(person.pk, debtor)] = account
+        self._parties[debtor] = account
         return account
 
     def income(self, code: str) -> LedgerAccount:
@@ -167,7 +187,7 @@ def post_people(
         if leftovers:
             journals.append((row, leftovers))
     billed = {row.person_id: row.person for row, doc in planned if doc.debtor == PERSON}
-    accounts = _Accounts(list(billed.values()))
+    accounts = _Accounts(list(billed.values()), (doc.debtor for _, doc in planned))
     numbers = {
         kind: iter(_take_numbers(kind, sum(1 for _, d in planned if d.kind == kind)))
         for kind in SEQUENCES
@@ -207,9 +227,14 @@ def post_people(
             )
         )
     ledger.post_many(transactions, actor=actor)
-    by_key = {
-        t.key: t for t in LedgerTransaction.objects.filter(key__in=[t.key for t in transactions])
-    }
+    by_key: dict[str, int] = {}
+    keys = [t.key for t in transactions]
+    for start in range(0, len(keys), LOOKUP):
+        by_key.update(
+            LedgerTransaction.objects.filter(key__in=keys[start : start + LOOKUP]).values_list(
+                "key", "pk"
+            )
+        )
     now = timezone.now()
     created = Invoice.objects.bulk_create(
         [
@@ -223,50 +248,195 @@ def post_people(
                 issued_on=today,
                 due_on=today + terms,
                 total_pence=doc.total,
-                transaction=by_key[key],
+                transaction_id=by_key[key],
                 created_at=now,
             )
             for row, doc, number, account, key in invoices
-        ]
+        ],
+        batch_size=LOOKUP,
     )
     # A key may have two lines in one run (a reversal, then the charge to a new debtor), so
     # lines are matched to their invoice by identity, not by key.
-    line_invoice: dict[int, Invoice] = {}
+    line_invoice: dict[int, int] = {}
     for invoice, (_, doc, _, _, _) in zip(created, invoices, strict=True):
         for line in doc.lines:
-            line_invoice[id(line)] = invoice
+            line_invoice[id(line)] = invoice.pk
     records = []
     amount_posted = 0
     for row in rows:
         for line in row.lines:
-            invoice = line_invoice.get(id(line))
-            if invoice is not None:
+            invoice_id = line_invoice.get(id(line))
+            if invoice_id is not None:
                 amount_posted += line["amount_pence"]
+            days = line["days"]
             records.append(
-                ChargeRecord(
-                    run=run,
-                    person=row.person,
-                    key=line["key"],
-                    kind=line["kind"],
-                    debtor=line["debtor"],
-                    week_start=date.fromisoformat(line["week"][0]),
-                    week_end=date.fromisoformat(line["week"][1]),
-                    days_start=date.fromisoformat(line["days"][0]) if line["days"] else None,
-                    days_end=date.fromisoformat(line["days"][1]) if line["days"] else None,
-                    amount_pence=line["amount_pence"],
-                    income=line["income"],
-                    invoiced=line["invoiced"],
-                    reason=line["reason"],
-                    corrects_id=int(line["corrects"]) if line["corrects"] else None,
-                    backdated=line["backdated"],
-                    description=line["description"][:200],
-                    units=Decimal(line["units"]) if line["units"] is not None else None,
-                    basis=line["basis"] or {},
-                    trace=line["trace"],
-                    invoice=invoice,
-                    created_at=now,
+                (
+                    run.pk,
+                    row.person_id,
+                    line["key"],
+                    line["kind"],
+                    line["debtor"],
+                    date.fromisoformat(line["week"][0]),
+                    date.fromisoformat(line["week"][1]),
+                    date.fromisoformat(days[0]) if days else None,
+                    date.fromisoformat(days[1]) if days else None,
+                    line["amount_pence"],
+                    line["income"],
+                    line["invoiced"],
+                    line["reason"],
+                    int(line["corrects"]) if line["corrects"] else None,
+                    line["backdated"],
+                    line["description"][:200],
+                    Decimal(line["units"]) if line["units"] is not None else None,
+                    line["basis"] or {},
+                    line["trace"],
+                    invoice_id,
+                    now,
                 )
             )
-    ChargeRecord.objects.bulk_create(records, batch_size=2000)
+    insert_rows(ChargeRecord, RECORD_FIELDS, records)
     n_invoices = sum(1 for _, d in planned if d.kind == InvoiceKind.INVOICE)
     return n_invoices, len(planned) - n_invoices, len(records), amount_posted
+
+
+LOOKUP = 2_000
+"""Rows per statement (SQLite limits the parameters of one statement)."""
+RECORD_FIELDS = (
+    "run",
+    "person",
+    "key",
+    "kind",
+    "debtor",
+    "week_start",
+    "week_end",
+    "days_start",
+    "days_end",
+    "amount_pence",
+    "income",
+    "invoiced",
+    "reason",
+    "corrects",
+    "backdated",
+    "description",
+    "units",
+    "basis",
+    "trace",
+    "invoice",
+    "created_at",
+)
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+def _adapter(found: Any) -> Callable[[Any], Any]:
+    """How one column's values are written, as the field itself would write them (the common
+    field types directly: their general path costs more per value than the database does)."""
+    ops = connection.ops
+    if isinstance(found, models.JSONField):
+        return json.dumps
+    if isinstance(found, models.DateTimeField):
+        return ops.adapt_datetimefield_value
+    if isinstance(found, models.DateField):
+        return ops.adapt_datefield_value
+    if isinstance(found, models.DecimalField):
+        return partial(
+            ops.adapt_decimalfield_value,
+            max_digits=found.max_digits,
+            decimal_places=found.decimal_places,
+        )
+    if isinstance(found, models.CharField | models.IntegerField | models.BooleanField):
+        return _same
+    if isinstance(found, models.ForeignKey) and isinstance(found.target_field, models.IntegerField):
+        return _same
+    return partial(found.get_db_prep_save, connection=connection)
+
+
+def _columns(model: type[models.Model], names: Sequence[str]) -> list[Any]:
+    return [model._meta.get_field(name) for name in names]
+
+
+def _prepared(found: Sequence[Any], rows: Iterable[Sequence[Any]]) -> list[list[Any]]:
+    prepare = [_adapter(f) for f in found]
+    return [[adapt(value) for adapt, value in zip(prepare, row, strict=True)] for row in rows]
+
+
+def _copy(cursor: Any, table: str, columns: str, found: Sequence[Any], rows: Any) -> None:
+    """PostgreSQL: stream the rows with COPY, several times faster than INSERTs for the same
+    rows (values as the fields adapt them; JSON goes as its text)."""
+    with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+        for row in _prepared(found, rows):
+            copy.write_row(row)
+
+
+def insert_rows(
+    model: type[models.Model], names: Sequence[str], rows: Sequence[Sequence[Any]]
+) -> None:
+    """Insert plain values (foreign keys as ids), without building a model instance per row.
+
+    A run writes several charge records for every person; building a model instance for each
+    and the SQL for each batch costs more than the database does. Values are adapted as the
+    model's own fields adapt them (JSON written as Django writes it); the SQL is made from the
+    model's table and column names, never from input. Nothing is returned (use ``bulk_create``
+    where the new ids are needed).
+    """
+    if not rows:
+        return
+    found = _columns(model, names)
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    columns = ", ".join(quote(f.column) for f in found)
+    with connection.cursor() as cursor, connection.wrap_database_errors:
+        if connection.vendor == "postgresql":
+            _copy(cursor, table, columns, found, rows)
+            return
+        marks = ", ".join(["%s"] * len(found))
+        for start in range(0, len(rows), LOOKUP):
+            cursor.executemany(
+                f"INSERT INTO {table} ({columns}) VALUES ({marks})",  # noqa: S608
+                _prepared(found, rows[start : start + LOOKUP]),
+            )
+
+
+def update_rows(
+    model: type[models.Model], names: Sequence[str], rows: Sequence[Sequence[Any]]
+) -> None:
+    """Set ``names`` of each row, by primary key (the last value of each row), without the CASE
+    expression with a branch per row for every field that ``bulk_update`` builds.
+
+    On PostgreSQL the new values are copied into a temporary table and set from it in one
+    statement; on SQLite one prepared UPDATE runs for every row.
+    """
+    if not rows:
+        return
+    found = _columns(model, names)
+    meta = model._meta
+    quote = connection.ops.quote_name
+    table = quote(meta.db_table)
+    pk = quote(meta.pk.column)  # type: ignore[union-attr]
+    with connection.cursor() as cursor, connection.wrap_database_errors:
+        if connection.vendor == "postgresql":
+            shape = hashlib.sha256(" ".join(names).encode()).hexdigest()[:12]
+            changes = quote(f"{meta.db_table}_changes_{shape}")
+            kinds = ", ".join(
+                f"c{n} {f.db_type(connection)}" for n, f in enumerate([*found, meta.pk])
+            )
+            cursor.execute(f"CREATE TEMPORARY TABLE IF NOT EXISTS {changes} ({kinds})")
+            cursor.execute(f"TRUNCATE {changes}")
+            values = ", ".join(f"c{n}" for n in range(len(found) + 1))
+            _copy(cursor, changes, values, [*found, meta.pk], rows)
+            # Its size, so the planner looks each row up by its key rather than reading the table.
+            cursor.execute(f"ANALYZE {changes}")
+            assignments = ", ".join(f"{quote(f.column)} = c{n}" for n, f in enumerate(found))
+            cursor.execute(
+                f"UPDATE {table} SET {assignments} FROM {changes} "  # noqa: S608
+                f"WHERE {table}.{pk} = {changes}.c{len(found)}"
+            )
+            return
+        assignments = ", ".join(f"{quote(f.column)} = %s" for f in found)
+        for start in range(0, len(rows), LOOKUP):
+            cursor.executemany(
+                f"UPDATE {table} SET {assignments} WHERE {pk} = %s",  # noqa: S608
+                _prepared([*found, meta.pk], rows[start : start + LOOKUP]),
+            )

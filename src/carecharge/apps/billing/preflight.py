@@ -16,9 +16,14 @@ from datetime import date
 from django.db.models import Count, F, Q
 
 from carecharge.apps.assessments.models import Assessment, AssessmentState
-from carecharge.apps.care.models import ActualStatus, ChargingMethod, ProviderActual, ServiceLine
-from carecharge.apps.care.models import TopUpAgreement
-from carecharge.apps.people.models import AddressRole, ServiceUser
+from carecharge.apps.care.models import (
+    ActualStatus,
+    ChargingMethod,
+    ProviderActual,
+    ServiceLine,
+    TopUpAgreement,
+)
+from carecharge.apps.people.models import Address, AddressRole, Representative, ServiceUser
 from carecharge.core.charging import types as ct
 from carecharge.core.money import format_pounds
 from carecharge.core.rules import RuleBook, RuleError
@@ -88,21 +93,30 @@ def deceased_with_live_services(ids: list[int], ctx: Context) -> Iterable[Proble
 
 
 def no_billing_address(ids: list[int], ctx: Context) -> Iterable[Problem]:
-    people = ServiceUser.objects.filter(pk__in=ids).prefetch_related("addresses", "representatives")
-    for person in people:
-        if person.date_of_death is not None:
-            continue  # invoices go to the estate; the executor check covers it
-        reps = [
-            r
-            for r in person.representatives.all()
-            if r.receives_invoices
-            and r.start_date <= ctx.through
-            and (r.end_date is None or r.end_date >= ctx.through)
-        ]
-        roles = {a.role for a in person.addresses.all()}
-        if not reps and not roles & {AddressRole.BILLING, AddressRole.HOME}:
+    alive = list(
+        ServiceUser.objects.filter(pk__in=ids, date_of_death__isnull=True).values_list(
+            "pk", flat=True
+        )
+    )
+    # Invoices go to the estate of someone who has died; the executor check covers them.
+    addressed = set(
+        Address.objects.filter(
+            person_id__in=alive, role__in=[AddressRole.BILLING, AddressRole.HOME]
+        ).values_list("person_id", flat=True)
+    )
+    addressed.update(
+        Representative.objects.filter(
+            person_id__in=[pk for pk in alive if pk not in addressed],
+            receives_invoices=True,
+            start_date__lte=ctx.through,
+        )
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=ctx.through))
+        .values_list("person_id", flat=True)
+    )
+    for person_id in alive:
+        if person_id not in addressed:
             yield Problem(
-                person.pk,
+                person_id,
                 "no_billing_address",
                 Severity.BLOCKER,
                 "No billing or home address and no representative who receives invoices: an "
@@ -111,16 +125,23 @@ def no_billing_address(ids: list[int], ctx: Context) -> Iterable[Problem]:
 
 
 def deceased_without_executor(ids: list[int], ctx: Context) -> Iterable[Problem]:
-    people = ServiceUser.objects.filter(pk__in=ids, date_of_death__isnull=False).prefetch_related(
-        "representatives"
+    died = dict(
+        ServiceUser.objects.filter(pk__in=ids, date_of_death__isnull=False).values_list(
+            "pk", "date_of_death"
+        )
     )
-    for person in people:
-        if not any(r.kind == "executor" for r in person.representatives.all()):
+    executors = set(
+        Representative.objects.filter(person_id__in=list(died), kind="executor").values_list(
+            "person_id", flat=True
+        )
+    )
+    for person_id, day in died.items():
+        if person_id not in executors:
             yield Problem(
-                person.pk,
+                person_id,
                 "deceased_no_executor",
                 Severity.BLOCKER,
-                f"Died on {_day(person.date_of_death)} with no executor or administrator "
+                f"Died on {_day(day)} with no executor or administrator "
                 "recorded: the final account cannot be addressed to the estate.",
             )
 

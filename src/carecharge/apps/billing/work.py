@@ -11,10 +11,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import asdict, replace
+from dataclasses import fields, replace
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
+
+from django.db.models import Min
 
 from carecharge.core.charging import charges
 from carecharge.core.charging import types as ct
@@ -93,6 +95,60 @@ def last_settled(person_ids: Sequence[int]) -> dict[int, tuple[date, str]]:
             .order_by("person_id", "-run__through_date", "-pk")
         ):
             found.setdefault(person_id, (through, digest))
+    return found
+
+
+def unchanged_before(
+    people: Mapping[int, ct.PersonCharging],
+    *,
+    through: date,
+    since: date,
+    rules_hash: str,
+    week_start: int,
+) -> dict[int, date]:
+    """For people whose inputs changed since the run that last settled them, the date of an
+    earlier run that settled them whose inputs, as far as its date, are still the same, and
+    after which nothing has been posted for them for the weeks before the one after it.
+
+    Every earlier week is then charged exactly as it would be now (that run left them charged
+    correctly, nothing that decides them has changed, and nothing has been posted for them
+    since), so only the weeks from there on need working out. A revision backdated six months
+    is worked out over six months, not over every week since billing began.
+    """
+    if not people:
+        return {}
+    ids = list(people)
+    runs: dict[int, list[tuple[int, date, str]]] = defaultdict(list)
+    for person_id, run_id, day, digest in (
+        RunPerson.objects.filter(person_id__in=ids, status__in=SETTLED, run__state=RunState.POSTED)
+        .values_list("person_id", "run_id", "run__through_date", "inputs_hash")
+        .order_by("person_id", "-run__through_date", "-run_id")
+    ):
+        runs[person_id].append((run_id, day, digest))
+    # The first week each run posted anything for, per person (runs are numbered in order).
+    posted: dict[int, dict[int, date]] = defaultdict(dict)
+    for person_id, run_id, first in (
+        ChargeRecord.objects.filter(person_id__in=ids)
+        .values("person_id", "run_id")
+        .annotate(first=Min("week_start"))
+        .values_list("person_id", "run_id", "first")
+    ):
+        posted[person_id][run_id] = first
+    found: dict[int, date] = {}
+    for person_id, person in people.items():
+        for run_id, day, digest in runs[person_id]:
+            if day > through:
+                continue
+            start = gathered.week_containing(day + ONE_DAY, week_start).start
+            touched = any(
+                first < start for other, first in posted[person_id].items() if other > run_id
+            )
+            if touched:
+                continue
+            cut = restrict(person, day)
+            if gathered.fingerprint(cut, rules_hash=rules_hash, since=since) == digest:
+                found[person_id] = day
+                break
     return found
 
 
@@ -189,12 +245,20 @@ def adjustment_json(adjustment: Adjustment) -> dict[str, Any]:
         "backdated": adjustment.backdated,
         "description": adjustment.description,
         "units": str(adjustment.units) if adjustment.units is not None else None,
-        "basis": _plain(asdict(adjustment.basis)) if adjustment.basis is not None else None,
+        "basis": _basis_json(adjustment.basis) if adjustment.basis is not None else None,
         "trace": [
             {"label": s.label, "amount_pence": s.amount_pence, "reference": s.reference}
             for s in adjustment.trace
         ],
     }
+
+
+BASIS_FIELDS = tuple(f.name for f in fields(ct.Basis))
+
+
+def _basis_json(basis: ct.Basis) -> dict[str, Any]:
+    """What ``_plain(asdict(basis))`` gives, without ``asdict``'s deep copy (a line each)."""
+    return {name: _plain(getattr(basis, name)) for name in BASIS_FIELDS}
 
 
 def _plain(value: Any) -> Any:
@@ -224,6 +288,24 @@ def work_out_people(
     from_week: dict[int, date] = {}
     digests: dict[int, str] = {}
     results: dict[int, dict[str, Any]] = {}
+
+    def settled_to(person_id: int, day: date) -> None:
+        """Every week before the one after ``day`` is charged correctly already."""
+        if day == through:
+            # Settled by a run to this very date and nothing has changed since: there is no
+            # week left to work out, and the answer is that nothing is to be posted.
+            results[person_id] = {
+                "status": PersonStatus.NO_CHANGE,
+                "inputs_hash": digests[person_id],
+                "lines": [],
+                "problem": "",
+            }
+        else:
+            from_week[person_id] = max(
+                since, gathered.week_containing(day + ONE_DAY, week_start).start
+            )
+
+    behind: list[int] = []
     for person_id, person in inputs.items():
         digest = digests[person_id] = gathered.fingerprint(
             person, rules_hash=rules_hash, since=since
@@ -237,21 +319,18 @@ def work_out_people(
             if cut == person
             else gathered.fingerprint(cut, rules_hash=rules_hash, since=since)
         )
-        if before != previous[1]:
-            continue
-        if previous[0] == through:
-            # Settled by a run to this very date and nothing has changed since: there is no
-            # week left to work out, and the answer is that nothing is to be posted.
-            results[person_id] = {
-                "status": PersonStatus.NO_CHANGE,
-                "inputs_hash": digest,
-                "lines": [],
-                "problem": "",
-            }
-            continue
-        from_week[person_id] = max(
-            since, gathered.week_containing(previous[0] + ONE_DAY, week_start).start
-        )
+        if before == previous[1]:
+            settled_to(person_id, previous[0])
+        else:
+            behind.append(person_id)
+    for person_id, day in unchanged_before(
+        {pk: inputs[pk] for pk in behind},
+        through=through,
+        since=since,
+        rules_hash=rules_hash,
+        week_start=week_start,
+    ).items():
+        settled_to(person_id, day)
     to_work_out = [pk for pk in person_ids if pk not in results]
     charged = charged_so_far(to_work_out, from_week=from_week)
     threshold = review_threshold(book, council, through)

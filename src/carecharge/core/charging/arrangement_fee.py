@@ -81,7 +81,11 @@ def _qualifies(person: PersonDays, day: date) -> bool:
         person.alive(day)
         and person.chc(day) is None
         and _full_cost_at_home(person.assessed(day))
-        and any(day in line.days for line in person.person.lines if _arranged(line))
+        and any(
+            line.days.start <= day <= line.days.end
+            for line in person.person.lines
+            if _arranged(line)
+        )
     )
 
 

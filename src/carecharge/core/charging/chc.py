@@ -22,7 +22,7 @@ from carecharge.core.money import apportion, format_pounds
 def chc_recharges(week: Week) -> list[Charge]:
     charges = []
     for award in week.person.person.chc_awards:
-        covered = [day for day in week.days if day in award.days]
+        covered = [day for day in week.days if award.days.start <= day <= award.days.end]
         if not covered:
             continue
         alive = [day for day in covered if week.person.alive(day)]
@@ -40,7 +40,7 @@ def chc_recharges(week: Week) -> list[Charge]:
         costs: list[tuple[ServiceLine, Fraction]] = []
         used_actuals = False
         for line in week.lines:
-            running = [day for day in alive if day in line.days]
+            running = [day for day in alive if line.days.start <= day <= line.days.end]
             if not running:
                 continue
             free = Counter(reason for day in running if (reason := week.free(line, day)))

@@ -89,7 +89,7 @@ def contribution_charges(week: Week) -> list[Charge]:
             qualifier(line)
             for line in lines
             if (line.charging == MEANS_TESTED or is_reablement(line))
-            and any(day in line.days for day in week.days)
+            and any(line.days.start <= day <= line.days.end for day in week.days)
         },
         key=QUALIFIERS.index,
     )
@@ -135,7 +135,7 @@ def _charge(
     charged_days = [
         day
         for day in home.days | residential.days
-        if any(day in line.days for line in mine_running)
+        if any(line.days.start <= day <= line.days.end for line in mine_running)
     ]
     actuals = any(d.from_actual for d in home.deliveries if qualifier(d.line) == which and d.units)
     trace = [*steps, *_collection_steps(which, shares, amount)]
@@ -233,7 +233,9 @@ def _not_charged_steps(
             )
         )
     unassessed = [day for day, period in assessed if period is None]
-    running = [day for day in unassessed if any(day in line.days for line in lines)]
+    running = [
+        day for day in unassessed if any(line.days.start <= day <= line.days.end for line in lines)
+    ]
     if running:
         steps.append(
             TraceStep(
@@ -256,7 +258,7 @@ def _care_at_home(
     costs: list[tuple[ServiceLine, Fraction, Fraction]] = []
     weekly_rule, weekly_ref = week.rules.rounding(WEEKLY_CHARGE, week.start)
     for line in lines:
-        running = [day for day, _ in days if day in line.days]
+        running = [day for day, _ in days if line.days.start <= day <= line.days.end]
         if not running:
             continue
         free: Counter[Free] = Counter()
@@ -395,7 +397,7 @@ def _care_home(
     stopped: Counter[tuple[str, ...]] = Counter()
     continued: Counter[tuple[str, ...]] = Counter()
     for day, period in days:
-        line = next((home for home in homes if day in home.days), None)
+        line = next((home for home in homes if home.days.start <= day <= home.days.end), None)
         if line is None:
             no_home += 1
             continue

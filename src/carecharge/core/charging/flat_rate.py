@@ -31,7 +31,7 @@ def flat_rate_charges(week: Week) -> list[Charge]:
     for line in week.lines:
         if line.charging != FLAT_RATE:
             continue
-        running = [day for day in week.days if day in line.days]
+        running = [day for day in week.days if line.days.start <= day <= line.days.end]
         if not running:
             continue
         alive = [day for day in running if week.person.alive(day)]

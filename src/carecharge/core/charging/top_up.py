@@ -23,7 +23,7 @@ def top_up_charges(week: Week) -> list[Charge]:
     lines = {line.ref: line for line in week.lines}
     charges = []
     for top_up in week.person.person.top_ups:
-        agreed = [day for day in week.days if day in top_up.days]
+        agreed = [day for day in week.days if top_up.days.start <= day <= top_up.days.end]
         if not agreed:
             continue
         line = lines[top_up.line_ref]

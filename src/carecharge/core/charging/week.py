@@ -173,7 +173,7 @@ class Week:
     def care_day(self, line: ServiceLine, day: date) -> bool:
         """The line runs on ``day`` and care is given or paid for: not after death; at home not
         while suspended; in a care home unless the suspension's policy stops the fee."""
-        if day not in line.days or not self.person.alive(day):
+        if not (line.days.start <= day <= line.days.end) or not self.person.alive(day):
             return False
         if is_residential(line):
             return not self.care_home_pauses(day)[0]
@@ -230,7 +230,11 @@ class Week:
                     f"({unit_words(line, exact(line.units_per_week))} a week)"
                 )
             return Delivered(line, units, False, label, count)
-        ran = [d for d in self.span.iter_days() if d in line.days and self.person.alive(d)]
+        ran = [
+            d
+            for d in self.span.iter_days()
+            if line.days.start <= d <= line.days.end and self.person.alive(d)
+        ]
         if not ran:
             if actual.units == 0:
                 return Delivered(line, Fraction(0), True, f"{line.service_name}: none delivered")
