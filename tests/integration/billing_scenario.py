@@ -30,16 +30,16 @@ from carecharge.apps.billing import operations
 from carecharge.apps.billing.models import BillingRun, ChargeRecord, Invoice, RunPerson
 from carecharge.apps.care.models import (
     CarePackage,
+    ChargingMethod,
     ChcAward,
+    FreeReason,
     ImportBatch,
     Provider,
-    Suspension,
-    TopUpAgreement,
-    ChargingMethod,
-    FreeReason,
     Service,
     ServiceCategory,
     ServiceLine,
+    Suspension,
+    TopUpAgreement,
     Unit,
 )
 from carecharge.apps.people.models import (
@@ -67,18 +67,33 @@ class ServiceKind:
     flat_rate_rule: str = ""
 
 
-HOME_CARE = ServiceKind("HC", "Home care", ServiceCategory.HOME_CARE, ChargingMethod.MEANS_TESTED, Unit.HOUR)
-DAY_CARE = ServiceKind("DC", "Day care", ServiceCategory.DAY_CARE, ChargingMethod.MEANS_TESTED, Unit.SESSION)
+HOME_CARE = ServiceKind(
+    "HC", "Home care", ServiceCategory.HOME_CARE, ChargingMethod.MEANS_TESTED, Unit.HOUR
+)
+DAY_CARE = ServiceKind(
+    "DC", "Day care", ServiceCategory.DAY_CARE, ChargingMethod.MEANS_TESTED, Unit.SESSION
+)
 CARE_HOME = ServiceKind(
-    "RES", "Care home (permanent)", ServiceCategory.RESIDENTIAL_PERMANENT,
-    ChargingMethod.MEANS_TESTED, Unit.WEEK,
+    "RES",
+    "Care home (permanent)",
+    ServiceCategory.RESIDENTIAL_PERMANENT,
+    ChargingMethod.MEANS_TESTED,
+    Unit.WEEK,
 )
 MEALS = ServiceKind(
-    "MEAL", "Meals", ServiceCategory.MEALS, ChargingMethod.FLAT_RATE, Unit.MEAL,
+    "MEAL",
+    "Meals",
+    ServiceCategory.MEALS,
+    ChargingMethod.FLAT_RATE,
+    Unit.MEAL,
     flat_rate_rule="local.demo.flat_rates.meals",
 )
 REABLEMENT = ServiceKind(
-    "REAB", "Reablement", ServiceCategory.REABLEMENT, ChargingMethod.FREE, Unit.HOUR,
+    "REAB",
+    "Reablement",
+    ServiceCategory.REABLEMENT,
+    ChargingMethod.FREE,
+    Unit.HOUR,
     free_reason=FreeReason.REABLEMENT,
 )
 DIRECT_PAYMENT = ServiceKind(
@@ -93,7 +108,9 @@ def _day(text: str | date | None) -> date | None:
 
 
 def _staff(username: str, role: str) -> User:
-    user, _ = User.objects.get_or_create(username=username, defaults={"first_name": username.title()})
+    user, _ = User.objects.get_or_create(
+        username=username, defaults={"first_name": username.title()}
+    )
     user.groups.set(Group.objects.filter(name=role))
     return user
 
@@ -109,7 +126,9 @@ class Scenario:
 
     # --- the facts ----------------------------------------------------------------------
 
-    def person(self, name: str, *, born: str = "1945-06-01", died: str | None = None) -> ServiceUser:
+    def person(
+        self, name: str, *, born: str = "1945-06-01", died: str | None = None
+    ) -> ServiceUser:
         person = ServiceUser.objects.create(
             account_reference=make_account_reference(next(self._numbers)),
             forename=name.title(),
@@ -118,7 +137,10 @@ class Scenario:
             date_of_death=_day(died),
         )
         Address.objects.create(
-            person=person, role=AddressRole.HOME, line_1="1 High Street", town="Northfield",
+            person=person,
+            role=AddressRole.HOME,
+            line_1="1 High Street",
+            town="Northfield",
             postcode="NF1 1AA",
         )
         self.people[name] = person
@@ -218,42 +240,71 @@ class Scenario:
 
     def executor(self, name: str) -> None:
         Representative.objects.create(
-            person=self.people[name], kind=RepresentativeKind.EXECUTOR, name="Eve Executor",
-            line_1="2 Low Road", town="Northfield", postcode="NF2 2BB", receives_invoices=True,
-            receives_letters=True, start_date=date(2025, 1, 1),
+            person=self.people[name],
+            kind=RepresentativeKind.EXECUTOR,
+            name="Eve Executor",
+            line_1="2 Low Road",
+            town="Northfield",
+            postcode="NF2 2BB",
+            receives_invoices=True,
+            receives_letters=True,
+            start_date=date(2025, 1, 1),
         )
 
     def icb(self, code: str = "ICB1") -> Organisation:
         found, _ = Organisation.objects.get_or_create(
             code=code,
-            defaults={"name": "Northfield Integrated Care Board", "kind": OrganisationKind.INTEGRATED_CARE_BOARD,
-                      "line_1": "NHS House", "town": "Northfield", "postcode": "NF9 9ZZ"},
+            defaults={
+                "name": "Northfield Integrated Care Board",
+                "kind": OrganisationKind.INTEGRATED_CARE_BOARD,
+                "line_1": "NHS House",
+                "town": "Northfield",
+                "postcode": "NF9 9ZZ",
+            },
         )
         return found
 
     def chc_award(self, name: str, *, starts: str, ends: str | None = None) -> ChcAward:
         return ChcAward.objects.create(
-            person=self.people[name], icb=self.icb(), start_date=_day(starts),
-            end_date=_day(ends), decided_on=_day(starts), reference="CHC-1",
+            person=self.people[name],
+            icb=self.icb(),
+            start_date=_day(starts),
+            end_date=_day(ends),
+            decided_on=_day(starts),
+            reference="CHC-1",
             recorded_at=timezone.now(),
         )
 
-    def top_up(self, name: str, line: str, weekly: str, *, starts: str, payer: str | None = "Pat Payer") -> TopUpAgreement:
+    def top_up(
+        self, name: str, line: str, weekly: str, *, starts: str, payer: str | None = "Pat Payer"
+    ) -> TopUpAgreement:
         person = self.people[name]
         third = None
         if payer:
             third = ThirdPartyPayer.objects.create(
-                person=person, name=payer, line_1="3 Side Street", town="Northfield",
-                postcode="NF3 3CC", start_date=_day(starts),
+                person=person,
+                name=payer,
+                line_1="3 Side Street",
+                town="Northfield",
+                postcode="NF3 3CC",
+                start_date=_day(starts),
             )
         return TopUpAgreement.objects.create(
-            person=person, payer=third, line=self.lines[line], weekly_pence=parse_pounds(weekly),
-            start_date=_day(starts), signed_on=_day(starts), next_review_date=date(2026, 12, 31),
-            first_party_basis="" if third else "property_disregard", created_at=timezone.now(),
+            person=person,
+            payer=third,
+            line=self.lines[line],
+            weekly_pence=parse_pounds(weekly),
+            start_date=_day(starts),
+            signed_on=_day(starts),
+            next_review_date=date(2026, 12, 31),
+            first_party_basis="" if third else "property_disregard",
+            created_at=timezone.now(),
         )
 
     def provider(self, code: str = "PRV1") -> Provider:
-        found, _ = Provider.objects.get_or_create(code=code, defaults={"name": "Northfield Care Ltd"})
+        found, _ = Provider.objects.get_or_create(
+            code=code, defaults={"name": "Northfield Care Ltd"}
+        )
         return found
 
     def actuals(self, *rows: tuple[str, str, str], received: str) -> ImportBatch:
@@ -263,12 +314,17 @@ class Scenario:
         for line_ref, week, units in rows:
             line = self.lines[line_ref]
             person = line.package.person
-            lines.append(f"{line.provider.code},,{person.account_reference},{line_ref},{week},{units},")
+            lines.append(
+                f"{line.provider.code},,{person.account_reference},{line_ref},{week},{units},"
+            )
         from carecharge.apps.care.operations import import_actuals_file
 
         return import_actuals_file(
-            data=("\n".join(lines) + "\n").encode(), filename="return.csv", actor=self.officer,
-            business_date=_day(received), source="command",
+            data=("\n".join(lines) + "\n").encode(),
+            filename="return.csv",
+            actor=self.officer,
+            business_date=_day(received),
+            source="command",
         )
 
     def dies(self, name: str, on: str) -> None:
@@ -295,14 +351,21 @@ class Scenario:
     def debtors(self, name: str, run: BillingRun | None = None) -> list[str]:
         """Each invoice or credit note in a run for the person's care, with who is billed."""
         run = run or self.runs[-1]
-        found = Invoice.objects.filter(run=run, person=self.people[name]).order_by("-kind", "number")
-        return [f"{i.debtor}: {i.get_kind_display().lower()} {format_pounds(i.total_pence)}" for i in found]
+        found = Invoice.objects.filter(run=run, person=self.people[name]).order_by(
+            "-kind", "number"
+        )
+        return [
+            f"{i.debtor}: {i.get_kind_display().lower()} {format_pounds(i.total_pence)}"
+            for i in found
+        ]
 
     def invoices(self, name: str, run: BillingRun | None = None) -> list[str]:
         """The invoices and credit notes for the person's account in a run (the last by
         default), as "invoice £336.80" / "credit note -£102.60"."""
         run = run or self.runs[-1]
-        found = Invoice.objects.filter(run=run, person=self.people[name]).order_by("-kind", "number")
+        found = Invoice.objects.filter(run=run, person=self.people[name]).order_by(
+            "-kind", "number"
+        )
         return [f"{i.get_kind_display().lower()} {format_pounds(i.total_pence)}" for i in found]
 
     def lines_posted(self, name: str, run: BillingRun | None = None) -> list[tuple[str, str, str]]:

@@ -96,8 +96,9 @@ def test_a_crash_part_way_through_posting_is_resumed_without_posting_anyone_twic
     monkeypatch.setattr(operations, "post_people", crash_on_the_second_chunk)
     monkeypatch.setattr(operations, "CHUNK", 1)
     begun = operations.begin_post(run, actor=s.officer, book=rulebook(), source="command")
-    with pytest.raises(RuntimeError):
+    with pytest.raises(RuntimeError) as crash:
         operations.post_ready(begun, actor=s.officer, book=rulebook(), chunk=1)
+    operations.record_failure(begun, crash.value)  # as the command and the worker do
     # The first person is fully posted, the second not at all: no half-posted invoice.
     assert RunPerson.objects.filter(run=run, status=PersonStatus.POSTED).count() == 1
     assert Invoice.objects.count() == 1
@@ -182,9 +183,12 @@ def test_the_database_refuses_to_change_posted_charges_and_invoices(sql: str) ->
     s = Scenario()
     _council(s, 1)
     s.bill(to="2025-04-13")
-    with pytest.raises(DatabaseError, match="never changed"), transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute(sql)
+    with (
+        pytest.raises(DatabaseError, match="never changed"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(sql)
     assert list(ChargeRecord.objects.values_list("amount_pence", flat=True)) == [5000]
     assert list(Invoice.objects.values_list("total_pence", flat=True)) == [5000]
 

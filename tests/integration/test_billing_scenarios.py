@@ -14,6 +14,7 @@ from carecharge.apps.ledger import checks
 
 from .billing_scenario import (
     CARE_HOME,
+    DAY_CARE,
     DIRECT_PAYMENT,
     HOME_CARE,
     MEALS,
@@ -32,7 +33,9 @@ def s() -> Iterator[Scenario]:
     assert failed == []
 
 
-def test_home_care_is_billed_at_the_assessed_charge_then_a_revision_is_credited(s: Scenario) -> None:
+def test_home_care_is_billed_at_the_assessed_charge_then_a_revision_is_credited(
+    s: Scenario,
+) -> None:
     s.person("ada")
     s.care("ada", HOME_CARE, units="10", cost="22.50", starts="2025-04-07")
     s.assess("ada", "84.20", starts="2025-04-07")
@@ -257,7 +260,7 @@ def test_a_person_with_no_address_is_kept_out_of_the_run_and_listed(s: Scenario)
     assert [(p.check_name, p.severity) for p in problems] == [("no_billing_address", "blocker")]
 
 
-def _other_senior():  # noqa: ANN202 - a second senior officer to approve
+def _other_senior():
     from django.contrib.auth.models import Group, User
 
     from carecharge.apps.accounts.roles import Role
@@ -288,3 +291,75 @@ def test_late_actuals_below_the_plan_are_credited_and_above_it_charged_up_to_the
     s.bill(to="2025-04-20")
     # Week 2 restated: 3.7 hours = £83.25, below £84.20: £0.95 credited.
     assert s.lines_posted("ada") == [("2025-04-14", "-£0.95", "actuals_received")]
+
+
+def test_a_mid_week_go_live_is_charged_once_across_two_runs(
+    s: Scenario, settings: pytest.FixtureRequest
+) -> None:
+    settings.CARECHARGE_BILLING_FROM = "2025-04-09"  # a Wednesday
+    s.person("ada")
+    s.care("ada", HOME_CARE, units="10", cost="22.50", starts="2025-04-07")
+    s.assess("ada", "84.20", starts="2025-04-07")
+    s.bill(to="2025-04-10")
+    # Wednesday and Thursday: £84.20 x 2/7 = £24.057... = £24.06.
+    assert s.invoices("ada") == ["invoice £24.06"]
+    s.bill(to="2025-04-20")
+    # Wednesday to Sunday is £84.20 x 5/7 = £60.14, of which £24.06 is charged: £36.08 more;
+    # then the week of 14 April, £84.20. The week of 7 April is never charged twice.
+    assert [line[:2] for line in s.lines_posted("ada")] == [
+        ("2025-04-07", "£36.08"),
+        ("2025-04-14", "£84.20"),
+    ]
+    assert s.charged("ada") == 6014 + 8420
+
+
+def test_income_moving_between_codes_and_back_posts_no_empty_journal(s: Scenario) -> None:
+    s.person("ada")
+    s.care("ada", HOME_CARE, units="10", cost="22.50", starts="2025-04-07", line="ADA-HC",
+           provider=s.provider())  # fmt: skip
+    s.care("ada", DAY_CARE, units="10", cost="22.50", starts="2025-04-07", line="ADA-DC",
+           provider=s.provider())  # fmt: skip
+    s.assess("ada", "84.20", starts="2025-04-07")
+    s.bill(to="2025-04-20")
+    assert s.invoices("ada") == ["invoice £168.40"]
+    # Each service delivers one hour less in one week: the charge is still £84.20 a week, but
+    # its income moves from one service's code to the other's in week 1 and back in week 2.
+    s.actuals(("ADA-HC", "2025-04-07", "9"), ("ADA-DC", "2025-04-14", "9"), received="2025-04-22")
+    s.bill(to="2025-04-20")
+    assert s.invoices("ada") == []
+    assert [(week, amount) for week, amount, _ in s.lines_posted("ada")] == [
+        ("2025-04-07", "£0.00"),
+        ("2025-04-14", "£0.00"),
+    ]
+
+
+def test_a_hold_is_released_before_approval_and_never_by_who_previewed_the_run(
+    s: Scenario,
+) -> None:
+    from carecharge.apps.billing import operations
+    from carecharge.apps.billing.models import RunPerson
+
+    s.person("ada")
+    s.care("ada", HOME_CARE, units="10", cost="22.50", starts="2025-04-07")
+    s.assess("ada", "84.20", starts="2025-04-07")
+    s.bill(to="2025-05-04")
+    s.assess("ada", "200.00", starts="2025-04-07")
+    run = operations.start_run(through=s.runs[-1].through_date, actor=s.senior, source="command")
+    run = operations.preview(run, actor=s.senior, source="command")
+    row = RunPerson.objects.get(run=run, person=s.people["ada"])
+    with pytest.raises(operations.BillingRefused, match="a second person must release it"):
+        operations.release_hold(row, actor=s.senior, note="Looked at it myself")
+    run = operations.approve(run, actor=_other_senior())
+    with pytest.raises(operations.BillingRefused, match="released before the run is approved"):
+        operations.release_hold(row, actor=_third_senior(), note="Too late")
+    assert RunPerson.objects.get(pk=row.pk).status == "held"
+
+
+def _third_senior():
+    from django.contrib.auth.models import Group, User
+
+    from carecharge.apps.accounts.roles import Role
+
+    user = User.objects.create(username="tom")
+    user.groups.set(Group.objects.filter(name=Role.SENIOR_OFFICER))
+    return user

@@ -508,7 +508,9 @@ def test_a_run_is_cancelled_with_a_reason_and_a_posted_run_cannot_be(council: Co
     posted = approved_and_posted(council, start(council.officer))
     refused = officer.post(f"/billing/{posted.pk}/cancel/", {"reason": "Too late"})
     assert refused.status_code == 400
-    assert f"Run {posted.pk} has posted charges; it cannot be cancelled" in text(refused)
+    assert f"Run {posted.pk} is posted or has posted charges; it cannot be cancelled" in text(
+        refused
+    )
     posted.refresh_from_db()
     assert posted.state == RunState.POSTED
 

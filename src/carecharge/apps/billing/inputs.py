@@ -167,6 +167,11 @@ def _provisional_periods(
     return periods
 
 
+def _ran_that_week(days: DateRange, week_start: date, died: date | None) -> bool:
+    last = min(days.end, died) if died is not None else days.end
+    return days.start <= week_start + timedelta(days=6) and week_start <= last
+
+
 def _clip(start: date, end: date | None, through: date) -> DateRange | None:
     last = min(end or through, through)
     return DateRange(start, last) if last >= start else None
@@ -228,6 +233,7 @@ def gather(
     first_chargeable: dict[int, date] = {}
     line_person: dict[int, int] = {}
     line_refs: dict[int, str] = {}
+    line_days: dict[int, DateRange] = {}
     for (
         line_id,
         person_id,
@@ -260,6 +266,7 @@ def gather(
             continue
         line_person[line_id] = person_id
         line_refs[line_id] = ref
+        line_days[line_id] = days
         (_, code, name, category, charging, free_reason, unit, flat_rule, centre, subjective) = (
             services[service_id]
         )
@@ -289,7 +296,13 @@ def gather(
 
     actuals: dict[int, list[ct.Actual]] = defaultdict(list)
     for line_id, week_start, units in _current_actuals(list(line_person), through):
-        actuals[line_person[line_id]].append(
+        person_id = line_person[line_id]
+        if not _ran_that_week(line_days[line_id], week_start, people[person_id][2]):
+            # A figure for a week the service no longer runs in (its dates were corrected after
+            # the return, or the person had died) is care the council did not arrange: it is
+            # not charged, and the pre-flight check `actuals_outside_service` lists it.
+            continue
+        actuals[person_id].append(
             ct.Actual(line_ref=line_refs[line_id], week_start=week_start, units=units)
         )
 

@@ -374,13 +374,21 @@ def release_hold(row: RunPerson, *, actor: Any, note: str, source: str = "web") 
     note = note.strip()
     if not note:
         raise BillingRefused("note: say what was reviewed and whether a payment plan was offered")
-    if (
-        locked.status != PersonStatus.HELD
-        or locked.run.state not in {RunState.PREVIEWED, RunState.APPROVED}
-        or locked.run.task
-    ):
+    if locked.status != PersonStatus.HELD or locked.run.task:
         raise BillingRefused(
             f"this person is {locked.get_status_display().lower()}; nothing to release"
+        )
+    # Released amounts are then approved with the run, so the release comes first and is not
+    # made by whoever started or previewed the run: two people see every held amount.
+    if locked.run.state != RunState.PREVIEWED:
+        raise BillingRefused(
+            f"run {locked.run_id} is {locked.run.get_state_display().lower()}: holds are "
+            "released before the run is approved (preview it again to withdraw the approval)"
+        )
+    if actor.pk in {locked.run.created_by_id, locked.run.previewed_by_id}:
+        raise BillingRefused(
+            f"a second person must release it: {actor.get_username()} started or previewed "
+            f"run {locked.run_id}"
         )
     before = snapshot(locked, ["status", "release_note", "released_by"])
     locked.status = PersonStatus.RELEASED
@@ -451,6 +459,8 @@ def begin_post(run: BillingRun, *, actor: Any, book: RuleBook, source: str = "we
             f"run {locked.pk} is {locked.get_state_display().lower()}: it must be approved by a "
             "second person before it is posted"
         )
+    if locked.task == RunTask.POST and not stalled(locked, now=timezone.now()):
+        raise BillingRefused(f"run {locked.pk} is already being posted; wait for it to finish")
     started = locked.people.filter(status=PersonStatus.POSTED).exists()
     if locked.state == RunState.APPROVED and not started and locked.rules_hash != book.content_hash:
         raise BillingRefused(
@@ -506,7 +516,8 @@ def post_ready(
                 book=book,
                 council=council,
             )
-            ready, changed = [], []
+            ready: list[RunPerson] = []
+            changed: list[RunPerson] = []
             for row in rows:
                 digest = gathered.fingerprint(
                     inputs[row.person_id], rules_hash=book.content_hash, since=since
@@ -598,7 +609,10 @@ def cancel(run: BillingRun, *, actor: Any, reason: str, source: str = "web") -> 
         or locked.people.filter(status=PersonStatus.POSTED).exists()
         or locked.task == RunTask.POST
     ):
-        raise BillingRefused(f"run {locked.pk} has posted charges; it cannot be cancelled")
+        raise BillingRefused(
+            f"run {locked.pk} is {locked.get_state_display().lower()} or has posted charges; "
+            "it cannot be cancelled"
+        )
     before = snapshot(locked, RUN_AUDITED)
     locked.state = RunState.CANCELLED
     locked.task = RunTask.NONE
@@ -630,7 +644,7 @@ WORKED_OUT = [
 
 def save_rows(rows: Sequence[RunPerson], names: Sequence[str]) -> None:
     """Write ``names`` of each row (``bulk_update``'s job, many rows to a statement)."""
-    attributes = [RunPerson._meta.get_field(name).attname for name in names]
+    attributes = [getattr(RunPerson._meta.get_field(name), "attname", name) for name in names]
     update_rows(
         RunPerson, names, [[getattr(row, a) for a in attributes] + [row.pk] for row in rows]
     )
@@ -663,9 +677,16 @@ def run_to_posted(
     if approver is None or actor is None or approver.pk == actor.pk:
         raise BillingRefused("--approve-as: a second, different person must approve the run")
     run = start_run(through=through, actor=actor, source=source)
-    run = preview(run, actor=actor, source=source, progress=progress, workers=workers)
-    run = approve(run, actor=approver, source=source)
-    return post(run, actor=actor, source=source, progress=progress, workers=workers)
+    try:
+        run = preview(run, actor=actor, source=source, progress=progress, workers=workers)
+        run = approve(run, actor=approver, source=source)
+        return post(run, actor=actor, source=source, progress=progress, workers=workers)
+    except BillingRefused:
+        raise
+    except Exception as error:
+        # Say so on the run (the screen then offers to carry on) before the error is reported.
+        record_failure(run, error)
+        raise
 
 
 def share_work(workers: int, job: Callable[[], None]) -> None:

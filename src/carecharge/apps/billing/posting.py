@@ -97,7 +97,7 @@ def documents_for(lines: Sequence[dict[str, Any]]) -> tuple[list[_Document], lis
 
 
 def _take_numbers(kind: str, count: int) -> list[str]:
-    name, prefix = SEQUENCES[kind]
+    name, prefix = SEQUENCES[InvoiceKind(kind)]
     NumberSequence.objects.get_or_create(name=name, defaults={"prefix": prefix})
     sequence = NumberSequence.objects.select_for_update().get(name=name)
     first = sequence.next_number
@@ -196,7 +196,7 @@ def post_people(
     transactions: list[Transaction] = []
     invoices: list[tuple[RunPerson, _Document, str, LedgerAccount, str]] = []
     for row, doc in planned:
-        number = next(numbers[doc.kind])
+        number = next(numbers[InvoiceKind(doc.kind)])
         account = accounts.debtor(row.person, doc.debtor)
         key = f"billing:{run.pk}:{number}"
         words = "Invoice" if doc.kind == InvoiceKind.INVOICE else "Credit note"
@@ -215,6 +215,10 @@ def post_people(
         )
         invoices.append((row, doc, number, account, key))
     for row, lines in journals:
+        moved = tuple(_income_postings(lines, accounts, sign=-1))
+        if not moved:
+            # The moves cancel out code by code: the lines are recorded, the ledger is untouched.
+            continue
         key = f"billing:{run.pk}:{row.person.account_reference}:income-moved"
         transactions.append(
             Transaction(
@@ -223,7 +227,7 @@ def post_people(
                 source="billing_run",
                 source_id=str(run.pk),
                 description=f"Income moved between codes for {row.person.account_reference}",
-                postings=tuple(_income_postings(lines, accounts, sign=-1)),
+                postings=moved,
             )
         )
     ledger.post_many(transactions, actor=actor)
@@ -414,7 +418,8 @@ def update_rows(
     meta = model._meta
     quote = connection.ops.quote_name
     table = quote(meta.db_table)
-    pk = quote(meta.pk.column)  # type: ignore[union-attr]
+    assert meta.pk is not None and meta.pk.column is not None
+    pk = quote(meta.pk.column)
     with connection.cursor() as cursor, connection.wrap_database_errors:
         if connection.vendor == "postgresql":
             shape = hashlib.sha256(" ".join(names).encode()).hexdigest()[:12]

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.db.models import Count, F, Q
 
@@ -48,8 +48,8 @@ class Context:
     inputs: dict[int, ct.PersonCharging]
 
 
-def _day(when: date) -> str:
-    return f"{when:%d/%m/%Y}"
+def _day(when: date | None) -> str:
+    return f"{when:%d/%m/%Y}" if when is not None else "an unknown date"
 
 
 def no_assessment_no_provisional(ids: list[int], ctx: Context) -> Iterable[Problem]:
@@ -166,7 +166,7 @@ def service_with_no_price(ids: list[int], ctx: Context) -> Iterable[Problem]:
             if not cost_centre or not subjective:
                 yield Problem(
                     person_id,
-                    "no_ledger_code",
+                    "no_price",
                     Severity.BLOCKER,
                     f"Service {line.service_code} has no cost centre or subjective code: its "
                     "income could not be posted.",
@@ -246,7 +246,7 @@ def likely_duplicates(ids: list[int], ctx: Context) -> Iterable[Problem]:
         ("ni_number", "the same National Insurance number"),
     )
     for field, words in checks:
-        values = {p[field] for p in people if p[field]}
+        values = {p[field] for p in people if p[field]}  # type: ignore[literal-required]
         if not values:
             continue
         clashes = (
@@ -258,7 +258,7 @@ def likely_duplicates(ids: list[int], ctx: Context) -> Iterable[Problem]:
         )
         clashing = set(clashes)
         for person in people:
-            if person[field] in clashing:
+            if person[field] in clashing:  # type: ignore[literal-required]
                 yield Problem(
                     person["pk"],
                     "likely_duplicate",
@@ -296,6 +296,32 @@ def actuals_awaiting_review(ids: list[int], ctx: Context) -> Iterable[Problem]:
             Severity.WARNING,
             f"{n} provider actual{'s' if n != 1 else ''} outside tolerance await review in the "
             "exceptions queue: the planned care is billed until they are accepted.",
+        )
+
+
+def actuals_outside_service(ids: list[int], ctx: Context) -> Iterable[Problem]:
+    found = (
+        ProviderActual.objects.filter(
+            line__package__person_id__in=ids,
+            status=ActualStatus.ACCEPTED,
+            units__gt=0,
+            week_start__lte=ctx.through,
+        )
+        .filter(
+            Q(line__end_date__lt=F("week_start"))
+            | Q(line__start_date__gt=F("week_start") + timedelta(days=6))
+            | Q(line__package__person__date_of_death__lt=F("week_start"))
+        )
+        .values_list("line__package__person_id", "line__case_system_id", "week_start")
+    )
+    for person_id, line_id, week_start in found:
+        yield Problem(
+            person_id,
+            "actuals_outside_service",
+            Severity.WARNING,
+            f"The provider reported care on service line {line_id} in the week beginning "
+            f"{_day(week_start)}, when the service was not running (or after the person's "
+            "death): it is not charged. Check the care record or the provider's return.",
         )
 
 

@@ -21,6 +21,8 @@ from django.db.models import Min
 from carecharge.core.charging import charges
 from carecharge.core.charging import types as ct
 from carecharge.core.charging.errors import ChargingError
+from carecharge.core.charging.policy import CouncilRules
+from carecharge.core.charging.weeks import charging_weeks
 from carecharge.core.periods import DateRange
 from carecharge.core.rerating import (
     Adjustment,
@@ -98,13 +100,20 @@ def last_settled(person_ids: Sequence[int]) -> dict[int, tuple[date, str]]:
     return found
 
 
+def week_after(day: date, weeks: CouncilRules) -> date:
+    """The first day of the charging week holding the day after ``day``, from the council's
+    real weeks (which follow any change to its week-start rule)."""
+    following = day + ONE_DAY
+    return charging_weeks(weeks, following, following)[0].start
+
+
 def unchanged_before(
     people: Mapping[int, ct.PersonCharging],
     *,
     through: date,
     since: date,
     rules_hash: str,
-    week_start: int,
+    weeks: CouncilRules,
 ) -> dict[int, date]:
     """For people whose inputs changed since the run that last settled them, the date of an
     earlier run that settled them whose inputs, as far as its date, are still the same, and
@@ -130,7 +139,7 @@ def unchanged_before(
     for person_id, run_id, first in (
         ChargeRecord.objects.filter(person_id__in=ids)
         .values("person_id", "run_id")
-        .annotate(first=Min("week_start"))
+        .annotate(first=Min("week_end"))
         .values_list("person_id", "run_id", "first")
     ):
         posted[person_id][run_id] = first
@@ -139,7 +148,7 @@ def unchanged_before(
         for run_id, day, digest in runs[person_id]:
             if day > through:
                 continue
-            start = gathered.week_containing(day + ONE_DAY, week_start).start
+            start = week_after(day, weeks)
             touched = any(
                 first < start for other, first in posted[person_id].items() if other > run_id
             )
@@ -176,11 +185,13 @@ def _charge_rows(
     fast = [pk for pk in person_ids if pk in from_week]
     slow = [pk for pk in person_ids if pk not in from_week]
     if fast:
+        # By the week's end, not its start: a week that began before the go-live date (or
+        # before a change of week-start day) still has its earlier records read.
         rows = ChargeRecord.objects.filter(
-            person_id__in=fast, week_start__gte=min(from_week[pk] for pk in fast)
+            person_id__in=fast, week_end__gte=min(from_week[pk] for pk in fast)
         )
         for row in rows.order_by("pk").values(*CHARGED_FIELDS):
-            if row["week_start"] >= from_week[row["person_id"]]:
+            if row["week_end"] >= from_week[row["person_id"]]:
                 yield row
     if slow:
         rows = ChargeRecord.objects.filter(person_id__in=slow)
@@ -222,7 +233,8 @@ def charged_so_far(
 def _basis(stored: dict[str, Any] | None) -> ct.Basis | None:
     if not stored:
         return None
-    return ct.Basis(**{k: tuple(v) if isinstance(v, list) else v for k, v in stored.items()})
+    values: dict[str, Any] = {k: tuple(v) if isinstance(v, list) else v for k, v in stored.items()}
+    return ct.Basis(**values)
 
 
 def adjustment_json(adjustment: Adjustment) -> dict[str, Any]:
@@ -284,7 +296,7 @@ def work_out_people(
     person_ids = list(inputs)
     rules_hash = book.content_hash
     settled = last_settled(person_ids)
-    week_start = gathered.week_start_day(book, council, through)
+    weeks = CouncilRules(book, council)
     from_week: dict[int, date] = {}
     digests: dict[int, str] = {}
     results: dict[int, dict[str, Any]] = {}
@@ -301,9 +313,7 @@ def work_out_people(
                 "problem": "",
             }
         else:
-            from_week[person_id] = max(
-                since, gathered.week_containing(day + ONE_DAY, week_start).start
-            )
+            from_week[person_id] = max(since, week_after(day, weeks))
 
     behind: list[int] = []
     for person_id, person in inputs.items():
@@ -328,11 +338,15 @@ def work_out_people(
         through=through,
         since=since,
         rules_hash=rules_hash,
-        week_start=week_start,
+        weeks=weeks,
     ).items():
         settled_to(person_id, day)
     to_work_out = [pk for pk in person_ids if pk not in results]
-    charged = charged_so_far(to_work_out, from_week=from_week)
+    # Records for weeks before the go-live date are left out even on a full recompute: moving
+    # the date later must not reverse what was billed before it.
+    charged = charged_so_far(
+        to_work_out, from_week={pk: from_week.get(pk, since) for pk in to_work_out}
+    )
     threshold = review_threshold(book, council, through)
     for person_id in to_work_out:
         person = inputs[person_id]

@@ -2,7 +2,7 @@
 
     carecharge billing run --to 2025-05-04 --as USER --approve-as USER [--json]
     carecharge billing preview --to 2025-05-04 [--as USER]
-    carecharge billing approve RUN --as USER      (a senior officer; not who started or previewed it)
+    carecharge billing approve RUN --as USER    (a senior officer who did not start or preview it)
     carecharge billing post RUN --as USER         (run again to resume after a crash)
     carecharge billing show RUN [--json]
     carecharge billing list
@@ -107,14 +107,16 @@ class Command(BaseCommand):
                 )
                 self._summary(done)
             elif action == "preview":
-                actor = self._user(options["username"]) if options.get("username") else None
+                previewer: User | None = (
+                    self._user(options["username"]) if options.get("username") else None
+                )
                 run = operations.start_run(
-                    through=_date(options["through"]), actor=actor, source=SOURCE
+                    through=_date(options["through"]), actor=previewer, source=SOURCE
                 )
                 run = self._recorded(
                     run,
                     lambda: operations.preview(
-                        run, actor=actor, source=SOURCE, progress=self._progress()
+                        run, actor=previewer, source=SOURCE, progress=self._progress()
                     ),
                 )
                 self._summary(run)
