@@ -77,6 +77,7 @@ def test_a_charging_officer_sees_every_work_queue_with_its_count(client_for, wai
         ("Suspensions open today (hospital, holiday or other)", "0"),
         ("Service lines ending in the next 7 days", "0"),
         ("People receiving care with no completed assessment (provisional charge)", "1"),
+        ("Billing runs: waiting for approval or posting", "0"),
     ]
 
 
