@@ -69,6 +69,7 @@ check: install lint typecheck importlint
 bench: install
 	$(TEST_ENV) $(BIN)/python -m carecharge.bench
 	$(TEST_ENV) $(BIN)/python -m carecharge.bench.assess
+	$(TEST_ENV) $(BIN)/python -m carecharge.bench.billing $(BENCH_BILLING_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules src/carecharge/apps/web/static/dist var

@@ -116,3 +116,20 @@ def test_a_rerun_to_the_same_date_has_nothing_to_work_out(monkeypatch: pytest.Mo
     assert set(RunPerson.objects.filter(run=again).values_list("status", flat=True)) == {
         PersonStatus.NO_CHANGE
     }
+
+
+def test_a_change_from_the_first_week_after_a_rerun_reads_every_record(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    s = _council()
+    s.bill("2025-07-27")  # the same date again: everyone is "nothing to post" in it
+    s.assess("bea", "35.00", starts="2025-04-07")  # revised back to the very first week
+    fast, fast_starts = _work_out(s, date(2025, 8, 24), monkeypatch, shortcuts=True)
+    full, _ = _work_out(s, date(2025, 8, 24), monkeypatch, shortcuts=False)
+    assert fast == full
+    assert fast_starts["bea"] == date(2025, 4, 7)
+    credits = [line for line in fast["bea"] if line["amount_pence"] < 0]
+    # Sixteen weeks charged £63.00 each, now £35.00: a credit of £28.00 for each, and no week
+    # charged twice.
+    assert len(credits) == 16
+    assert {line["amount_pence"] for line in credits} == {-2800}

@@ -227,11 +227,12 @@ def work_out_pending(
     run: BillingRun,
     *,
     book: RuleBook,
-    chunk: int = CHUNK,
+    chunk: int | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> None:
     council = settings.CARECHARGE_COUNCIL
     since = billing_from()
+    chunk = chunk or CHUNK
     while True:
         with transaction.atomic():
             rows = list(
@@ -491,7 +492,7 @@ def post_ready(
     *,
     actor: Any,
     book: RuleBook,
-    chunk: int = CHUNK,
+    chunk: int | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> None:
     """Post ready people a chunk at a time. A person whose inputs changed since the preview is
@@ -499,6 +500,7 @@ def post_ready(
     council = settings.CARECHARGE_COUNCIL
     since = billing_from()
     today = timezone.localdate()
+    chunk = chunk or CHUNK
     while True:
         with transaction.atomic():
             rows = list(

@@ -3,14 +3,16 @@ what is known now, minus what has been charged, as lines ready to post.
 
 A person whose inputs (and the rules) are unchanged since the last run that settled them has
 every earlier week charged correctly already, so only the weeks from that run's date on are
-worked out again. Any change at all, however far back, means every week from the start of
-billing is worked out again: the same answer as working everything out every time, only faster.
+worked out again (none at all when that run was to the same date). A change is worked out from
+the latest earlier run whose inputs, as far as its date, are still the same and after which
+nothing was posted for earlier weeks; failing that, from the start of billing. Each is the same
+answer as working everything out every time, only faster.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import fields, replace
 from datetime import date, timedelta
 from decimal import Decimal
@@ -177,12 +179,12 @@ CHARGED_FIELDS = (
 
 
 def _charge_rows(
-    person_ids: Sequence[int], from_week: Mapping[int, date]
+    person_ids: Sequence[int], from_week: Mapping[int, date], nothing_after: Collection[int]
 ) -> Iterable[dict[str, Any]]:
     """The records each person's re-rating needs, oldest first: for someone on the fast path
     only those from their first week worked out again (older weeks are settled and need not
-    even be read), for anyone else all of them."""
-    fast = [pk for pk in person_ids if pk in from_week]
+    even be read; for those in ``nothing_after`` there are none), for anyone else all of them."""
+    fast = [pk for pk in person_ids if pk in from_week and pk not in nothing_after]
     slow = [pk for pk in person_ids if pk not in from_week]
     if fast:
         # By the week's end, not its start: a week that began before the go-live date (or
@@ -199,11 +201,16 @@ def _charge_rows(
 
 
 def charged_so_far(
-    person_ids: Sequence[int], *, from_week: Mapping[int, date]
+    person_ids: Sequence[int],
+    *,
+    from_week: Mapping[int, date],
+    nothing_after: Collection[int] = (),
 ) -> dict[int, dict[str, Charged]]:
-    """What has been posted for each key, summed over every record for it."""
+    """What has been posted for each key, summed over every record for it (from each person's
+    ``from_week`` on, when they have one; ``nothing_after``: people known to have no record
+    for a week ending on or after it, whose records are not read at all)."""
     totals: dict[int, dict[str, dict[str, Any]]] = defaultdict(dict)
-    for row in _charge_rows(person_ids, from_week):
+    for row in _charge_rows(person_ids, from_week, set(nothing_after)):
         entry = totals[row["person_id"]].setdefault(
             row["key"], {"amount": 0, "income": defaultdict(int), "row": row}
         )
@@ -301,6 +308,14 @@ def work_out_people(
     digests: dict[int, str] = {}
     results: dict[int, dict[str, Any]] = {}
 
+    known_after: dict[date, date] = {}
+
+    def after(day: date) -> date:
+        # Nearly everyone shares a date or two: the weeks are cut once per date, not per person.
+        if day not in known_after:
+            known_after[day] = week_after(day, weeks)
+        return known_after[day]
+
     def settled_to(person_id: int, day: date) -> None:
         """Every week before the one after ``day`` is charged correctly already."""
         if day == through:
@@ -313,8 +328,14 @@ def work_out_people(
                 "problem": "",
             }
         else:
-            from_week[person_id] = max(since, week_after(day, weeks))
+            from_week[person_id] = max(since, after(day))
 
+    # Settled by their last run to the last day of a charging week: every record of theirs is
+    # for a week ending on or before it (a run posted after it would have settled them, and a
+    # record's week begins by its run's date), so none is for the weeks worked out again and
+    # there is nothing to read. Reading them would read all of them: there is no index by
+    # week, and two years of history made that most of a run's time.
+    nothing_after: set[int] = set()
     behind: list[int] = []
     for person_id, person in inputs.items():
         digest = digests[person_id] = gathered.fingerprint(
@@ -331,6 +352,8 @@ def work_out_people(
         )
         if before == previous[1]:
             settled_to(person_id, previous[0])
+            if person_id in from_week and after(previous[0]) > previous[0]:
+                nothing_after.add(person_id)
         else:
             behind.append(person_id)
     for person_id, day in unchanged_before(
@@ -345,7 +368,9 @@ def work_out_people(
     # Records for weeks before the go-live date are left out even on a full recompute: moving
     # the date later must not reverse what was billed before it.
     charged = charged_so_far(
-        to_work_out, from_week={pk: from_week.get(pk, since) for pk in to_work_out}
+        to_work_out,
+        from_week={pk: from_week.get(pk, since) for pk in to_work_out},
+        nothing_after=nothing_after,
     )
     threshold = review_threshold(book, council, through)
     for person_id in to_work_out:
