@@ -107,3 +107,12 @@ def test_results_replace_their_own_rows_and_show_the_scaling(tmp_path: Path) -> 
     # The second size was measured by an earlier invocation: the scaling still compares them.
     assert "| SQLite | full | 10,000 | 25.0 | 100,000 | 400.0 | 16.0× for 10× the people |" in text
     assert "under 240 s | NO |" in table and "under 24 s | NO |" in table
+
+
+def test_a_shorter_history_bills_the_earlier_weeks_in_one_run_first() -> None:
+    every = history_dates(DEFAULT_THROUGH)
+    assert history_dates(DEFAULT_THROUGH, 1) == [date(2026, 9, 27), date(2026, 10, 25)]
+    assert history_dates(DEFAULT_THROUGH, 3) == every[-4:]
+    assert history_dates(DEFAULT_THROUGH, 26) == every
+    with pytest.raises(ValueError, match="history runs must be 1 to 26, not 0"):
+        history_dates(DEFAULT_THROUGH, 0)

@@ -29,9 +29,15 @@ def billing_from_for(through: date) -> date:
     return through - timedelta(days=PERIOD_DAYS * (HISTORY_RUNS + 1) - 1)
 
 
-def history_dates(through: date) -> list[date]:
+def history_dates(through: date, runs: int = HISTORY_RUNS) -> list[date]:
+    """The dates the history is billed to. With fewer than ``HISTORY_RUNS`` runs, one run first
+    bills everything up to where the last ``runs`` four-weekly runs begin: the same charge
+    records, in fewer invoices, and hours quicker to set up at 100,000 people."""
     first = billing_from_for(through)
-    return [first + timedelta(days=PERIOD_DAYS * n - 1) for n in range(1, HISTORY_RUNS + 1)]
+    every = [first + timedelta(days=PERIOD_DAYS * n - 1) for n in range(1, HISTORY_RUNS + 1)]
+    if not 1 <= runs <= HISTORY_RUNS:
+        raise ValueError(f"history runs must be 1 to {HISTORY_RUNS}, not {runs}")
+    return every if runs == HISTORY_RUNS else every[-(runs + 1) :]
 
 
 PERMANENT_HOMES: Final = frozenset({"residential_permanent", "nursing"})

@@ -171,7 +171,9 @@ def baseline(rows: dict[str, tuple[int, int]]) -> float:
                 cursor.execute(f"DROP TABLE IF EXISTS {quote(name)}")
 
 
-def bench_case(*, people: int, seed: int, through: date, workers: int) -> dict[str, Any]:
+def bench_case(
+    *, people: int, seed: int, through: date, workers: int, history_runs: int = HISTORY_RUNS
+) -> dict[str, Any]:
     """Everything one database and size needs, in this process (Django already configured)."""
     from django.core.management import call_command
     from django.db import connection
@@ -192,10 +194,12 @@ def bench_case(*, people: int, seed: int, through: date, workers: int) -> dict[s
     report["generate_seconds"] = time.perf_counter() - started
     _say(f"generated in {report['generate_seconds']:,.0f} s: {report['council']}")
     started = time.perf_counter()
-    for n, day in enumerate(history_dates(through), 1):
+    days = history_dates(through, history_runs)
+    report["history_runs"] = len(days)
+    for n, day in enumerate(days, 1):
         done = bill(through=day, workers=workers, label="history")
         _say(
-            f"history run {n}/{HISTORY_RUNS} to {day}: {done.people:,} people, "
+            f"history run {n}/{len(days)} to {day}: {done.people:,} people, "
             f"{done.rows_written:,} rows, {done.seconds:,.1f} s"
         )
     report["history_seconds"] = time.perf_counter() - started
