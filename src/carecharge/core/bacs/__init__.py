@@ -1,0 +1,1 @@
+"""Bacs Direct Debit: Standard 18 files, Bacs reports, sort codes and the processing calendar."""

@@ -1,0 +1,1 @@
+"""VocaLink modulus checking data files, read by :mod:`carecharge.core.bacs.modulus`."""
