@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "carecharge.apps.documents",
     "carecharge.apps.ledger",
     "carecharge.apps.billing",
+    "carecharge.apps.payments",
     "carecharge.apps.demo",
     "carecharge.apps.estimate",
     "carecharge.apps.uprating",

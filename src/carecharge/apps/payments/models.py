@@ -1,0 +1,211 @@
+"""Money received and where it went: payment files, receipts, allocations to invoices,
+clearances of the unallocated queue and moves between accounts.
+
+Every row here is a record of something that happened and is never changed: a receipt put on
+the wrong account is moved by a new `AccountMove` (and its ledger transfer), an allocation
+made in error is undone by a reversing `Allocation`.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+
+from carecharge.apps.billing.models import Invoice
+from carecharge.apps.ledger.models import LedgerAccount, LedgerTransaction
+
+
+class FileKind(models.TextChoices):
+    CSV = "csv", "Bank statement (CSV)"
+    CAMT053 = "camt053", "Bank statement (ISO 20022 camt.053)"
+    MT940 = "mt940", "Bank statement (SWIFT MT940)"
+    BAI2 = "bai2", "Bank statement (BAI2)"
+    COUNTER = "counter", "Counter and card payments (allpay, PayPoint)"
+
+
+class Channel(models.TextChoices):
+    BANK = "bank", "Bank transfer"
+    COUNTER = "counter", "Counter or card (allpay, PayPoint)"
+    CASH = "cash", "Cash taken in person"
+    CHEQUE = "cheque", "Cheque taken in person"
+    DIRECT_DEBIT = "direct_debit", "Direct Debit"
+
+
+class MatchRule(models.TextChoices):
+    PAYMENT_REFERENCE = "payment_reference", "Payment reference (check digit valid)"
+    ACCOUNT_REFERENCE = "account_reference", "Account reference"
+    SINGLE_INVOICE = "single_invoice", "Exact amount of a single open invoice"
+    OFFICER = "officer", "Chosen by an officer"
+    NONE = "none", "Not matched: in the unallocated queue"
+
+
+class PaymentReference(models.Model):
+    """The reference a debtor quotes when paying, with a Luhn check digit (decision 0008)."""
+
+    reference = models.CharField(max_length=8, unique=True)
+    account = models.OneToOneField(
+        LedgerAccount, on_delete=models.PROTECT, related_name="payment_reference"
+    )
+    created_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.reference} ({self.account.code})"
+
+
+class PaymentFile(models.Model):
+    """A file of payments received (a bank statement, a counter file), kept with its hash."""
+
+    kind = models.CharField(max_length=10, choices=FileKind.choices)
+    filename = models.CharField(max_length=200)
+    sha256 = models.CharField(max_length=64, unique=True)
+    size_bytes = models.PositiveIntegerField()
+    received_at = models.DateTimeField()
+    received_by = models.ForeignKey(
+        "auth.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    statement_account = models.CharField(max_length=60, blank=True)
+    period_start = models.DateField(null=True, blank=True)
+    period_end = models.DateField(null=True, blank=True)
+    opening_pence = models.BigIntegerField(null=True, blank=True)
+    closing_pence = models.BigIntegerField(null=True, blank=True)
+    # {"lines": 12, "receipts": 9, "matched": 7, "unallocated": 2, "duplicates": 1, "debits": 2}
+    counts = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.filename}"
+
+
+class Receipt(models.Model):
+    """One payment received, posted to the bank and to a debtor's account (or to suspense)."""
+
+    number = models.CharField(max_length=12, unique=True)
+    channel = models.CharField(max_length=14, choices=Channel.choices)
+    received_on = models.DateField()
+    amount_pence = models.BigIntegerField()
+    payer_name = models.CharField(max_length=140, blank=True)
+    reference_text = models.CharField(max_length=500, blank=True)
+    file = models.ForeignKey(
+        PaymentFile, null=True, blank=True, on_delete=models.PROTECT, related_name="receipts"
+    )
+    line_number = models.PositiveIntegerField(null=True, blank=True)
+    # What makes the same bank transaction recognisable when it arrives again.
+    duplicate_key = models.CharField(max_length=200, unique=True)
+    match_rule = models.CharField(max_length=20, choices=MatchRule.choices)
+    match_trace = models.JSONField(default=list)
+    # The debtor account it was first posted to; blank while in the unallocated queue.
+    account = models.ForeignKey(
+        LedgerAccount, null=True, blank=True, on_delete=models.PROTECT, related_name="receipts"
+    )
+    named_invoice = models.CharField(max_length=20, blank=True)
+    cheque_number = models.CharField(max_length=20, blank=True)
+    transaction = models.OneToOneField(
+        LedgerTransaction, on_delete=models.PROTECT, related_name="receipt"
+    )
+    created_at = models.DateTimeField()
+    created_by = models.ForeignKey(
+        "auth.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-received_on", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount_pence__gt=0), name="receipts_are_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Receipt {self.number}"
+
+
+class ReceiptReversal(models.Model):
+    """A receipt that turned out not to be money: a Direct Debit returned unpaid (ARUDD), an
+    indemnity claim (DDICA), a bounced cheque. Its ledger transaction is reversed and its
+    allocations undone; the receipt itself stays, marked by this record."""
+
+    receipt = models.OneToOneField(Receipt, on_delete=models.PROTECT, related_name="reversal")
+    reason = models.CharField(max_length=500)
+    effective_date = models.DateField()
+    transaction = models.OneToOneField(
+        LedgerTransaction, on_delete=models.PROTECT, related_name="+"
+    )
+    reversed_at = models.DateTimeField()
+    reversed_by = models.ForeignKey(
+        "auth.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return f"Receipt {self.receipt.number} reversed: {self.reason}"
+
+
+class SuspenseClearance(models.Model):
+    """A receipt taken out of the unallocated queue and put on a debtor's account."""
+
+    receipt = models.OneToOneField(Receipt, on_delete=models.PROTECT, related_name="clearance")
+    account = models.ForeignKey(LedgerAccount, on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField(max_length=500)
+    transaction = models.OneToOneField(
+        LedgerTransaction, on_delete=models.PROTECT, related_name="+"
+    )
+    cleared_at = models.DateTimeField()
+    cleared_by = models.ForeignKey("auth.User", on_delete=models.PROTECT, related_name="+")
+
+    def __str__(self) -> str:
+        return f"Receipt {self.receipt.number} cleared to {self.account.code}"
+
+
+class AccountMove(models.Model):
+    """A receipt moved from one debtor's account to another's (paid on the wrong account)."""
+
+    receipt = models.ForeignKey(Receipt, on_delete=models.PROTECT, related_name="moves")
+    from_account = models.ForeignKey(LedgerAccount, on_delete=models.PROTECT, related_name="+")
+    to_account = models.ForeignKey(LedgerAccount, on_delete=models.PROTECT, related_name="+")
+    amount_pence = models.BigIntegerField()
+    reason = models.CharField(max_length=500)
+    transaction = models.OneToOneField(
+        LedgerTransaction, on_delete=models.PROTECT, related_name="+"
+    )
+    moved_at = models.DateTimeField()
+    moved_by = models.ForeignKey("auth.User", on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["moved_at", "id"]
+
+    def __str__(self) -> str:
+        return f"Receipt {self.receipt.number} moved to {self.to_account.code}"
+
+
+class Allocation(models.Model):
+    """Money on an account (a receipt or a credit note) set against an invoice. Negative: an
+    earlier allocation undone (a receipt moved away, returned, or allocated in error)."""
+
+    receipt = models.ForeignKey(
+        Receipt, null=True, blank=True, on_delete=models.PROTECT, related_name="allocations"
+    )
+    credit_note = models.ForeignKey(
+        Invoice, null=True, blank=True, on_delete=models.PROTECT, related_name="allocations_from"
+    )
+    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="allocations")
+    amount_pence = models.BigIntegerField()
+    automatic = models.BooleanField()
+    reason = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField()
+    created_by = models.ForeignKey(
+        "auth.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(receipt__isnull=False) & Q(credit_note__isnull=True))
+                | (Q(receipt__isnull=True) & Q(credit_note__isnull=False)),
+                name="an_allocation_has_one_source",
+            ),
+            models.CheckConstraint(condition=~Q(amount_pence=0), name="allocations_are_not_zero"),
+        ]
+
+    def __str__(self) -> str:
+        source = self.receipt or self.credit_note
+        return f"{source} to {self.invoice}: {self.amount_pence}p"

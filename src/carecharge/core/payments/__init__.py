@@ -1,0 +1,1 @@
+"""Money received: how it is allocated to the invoices a debtor owes."""
