@@ -40,6 +40,7 @@ _GUARDS = [
     importlib.import_module(
         "carecharge.apps.billing.migrations.0002_charges_and_invoices_never_change"
     ),
+    importlib.import_module("carecharge.apps.payments.migrations.0002_payments_never_change"),
 ]
 
 

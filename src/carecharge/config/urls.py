@@ -13,5 +13,6 @@ urlpatterns = [
     path("uprating/", include("carecharge.apps.uprating.urls")),
     path("ledger/", include("carecharge.apps.ledger.urls")),
     path("billing/", include("carecharge.apps.billing.urls")),
+    path("payments/", include("carecharge.apps.payments.urls")),
     path("", include("carecharge.apps.web.urls")),
 ]

@@ -1,0 +1,135 @@
+"""Forms for the payments screens. Money is typed in pounds; debtors are named by their
+payment reference (checked: a mistyped reference is refused, never matched to somebody else)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from carecharge.apps.assessments.forms import DateField, GovUKForm
+from carecharge.apps.ledger.models import LedgerAccount
+from carecharge.core.identifiers import is_valid_account_reference
+from carecharge.core.money import MoneyError, parse_pounds
+
+from .models import Channel
+from .references import account_for_reference
+
+
+class ReferenceField(forms.CharField):
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", 20)
+        kwargs.setdefault("label", "Payment reference")
+        kwargs.setdefault("help_text", "8 digits, on the payer's invoice or statement")
+        super().__init__(**kwargs)
+
+    def clean(self, value: Any) -> LedgerAccount:
+        text = "".join(str(super().clean(value) or "").split())
+        if not text:
+            raise forms.ValidationError("Enter the payment reference")
+        if not is_valid_account_reference(text):
+            raise forms.ValidationError(
+                f"{text} is not a payment reference: check the 8 digits (the last is a check digit)"
+            )
+        account = account_for_reference(text)
+        if account is None:
+            raise forms.ValidationError(f"No debtor has the payment reference {text}")
+        return account
+
+
+class PenceField(forms.CharField):
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", 20)
+        super().__init__(**kwargs)
+        self.widget.attrs.update({"class": "govuk-input--width-10", "inputmode": "decimal"})
+
+    def clean(self, value: Any) -> int:
+        text = str(super().clean(value) or "").strip()
+        if not text:
+            raise forms.ValidationError(
+                f"Enter the {self.label.lower() if self.label else 'amount'}"
+            )
+        try:
+            pence = parse_pounds(text)
+        except MoneyError as error:
+            raise forms.ValidationError(str(error)) from None
+        if pence <= 0:
+            raise forms.ValidationError("The amount must be more than £0.00")
+        return pence
+
+
+class InPersonForm(GovUKForm):
+    channel = forms.ChoiceField(
+        label="How was it paid?",
+        choices=[(Channel.CASH, "Cash"), (Channel.CHEQUE, "Cheque")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Say whether it was cash or a cheque"},
+    )
+    account = ReferenceField()
+    amount = PenceField(label="Amount")
+    received_on = DateField(label="Date received")
+    payer_name = forms.CharField(label="Name of the person paying", max_length=140, required=False)
+    cheque_number = forms.CharField(
+        label="Cheque number", max_length=20, required=False, help_text="For a cheque only"
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if (
+            cleaned.get("channel") == Channel.CHEQUE
+            and not (cleaned.get("cheque_number") or "").strip()
+        ):
+            self.add_error("cheque_number", "Enter the cheque number")
+        return cleaned
+
+
+class ClearForm(GovUKForm):
+    account = ReferenceField(label="Whose payment is it? Payment reference")
+    reason = forms.CharField(
+        label="How do you know?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=500,
+        help_text="For example: the payer rang on 12 June and gave the reference.",
+        error_messages={"required": "Say how you know whose payment this is"},
+    )
+
+
+class MoveForm(GovUKForm):
+    account = ReferenceField(label="Move it to the account with payment reference")
+    reason = forms.CharField(
+        label="Why is it moved?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=500,
+        error_messages={"required": "Say why the receipt is moved"},
+    )
+
+
+class ReverseForm(GovUKForm):
+    reason = forms.CharField(
+        label="Why is the receipt reversed?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=500,
+        help_text="For example: cheque returned unpaid by the bank on 20 June.",
+        error_messages={"required": "Say why the receipt is reversed"},
+    )
+    effective_date = DateField(label="Date the money was taken back")
+
+
+class FilterForm(forms.Form):
+    """The receipts list's filter (from the query string; bad values are ignored)."""
+
+    received_from = forms.DateField(
+        required=False, label="Received from", input_formats=["%Y-%m-%d", "%d/%m/%Y"]
+    )
+    received_to = forms.DateField(
+        required=False, label="Received to", input_formats=["%Y-%m-%d", "%d/%m/%Y"]
+    )
+    channel = forms.ChoiceField(
+        required=False, choices=[("", "Any"), *Channel.choices], label="Channel"
+    )
+    status = forms.ChoiceField(
+        required=False,
+        choices=[("", "All"), ("unallocated", "Unallocated"), ("reversed", "Reversed")],
+        label="Status",
+    )
+    q = forms.CharField(required=False, max_length=100, label="Receipt number, reference or payer")

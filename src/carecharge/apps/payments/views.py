@@ -1,0 +1,262 @@
+"""The payments screens: receipts, the unallocated queue, a receipt (clear, move, reverse),
+cash and cheques taken in person, and the day's banking."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+from urllib.parse import urlencode
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from carecharge.apps.accounts.roles import CASEWORK_ROLES, Role, has_any_role, roles
+from carecharge.core.money import format_pounds
+from carecharge.core.payments.allocation import AllocationError
+
+from . import allocations, presenters, queries, receipts
+from .forms import ClearForm, FilterForm, InPersonForm, MoveForm, ReverseForm
+from .models import Channel
+
+VIEW_ROLES = CASEWORK_ROLES
+# Income officers bank and place money; seniors may too.
+EDIT_ROLES = frozenset({Role.FINANCE_OFFICER, Role.SENIOR_OFFICER})
+PAGE = 50
+
+
+def _problems(form: Any) -> list[dict[str, str]]:
+    found = [
+        {"text": str(error), "href": f"#{form[name].id_for_label}"}
+        for name, errors in form.errors.items()
+        if name in form.fields
+        for error in errors
+    ]
+    return found + [{"text": str(e), "href": "#main-content"} for e in form.non_field_errors()]
+
+
+def _may_edit(request: HttpRequest) -> bool:
+    return has_any_role(request.user, EDIT_ROLES)
+
+
+@roles(VIEW_ROLES)
+@require_GET
+def receipt_list(request: HttpRequest) -> HttpResponse:
+    form = FilterForm(request.GET or None)
+    chosen: dict[str, Any] = form.cleaned_data if form.is_valid() else {}
+    found = queries.receipts(
+        received_from=chosen.get("received_from"),
+        received_to=chosen.get("received_to"),
+        channel=chosen.get("channel") or "",
+        status=chosen.get("status") or "",
+        text=chosen.get("q") or "",
+    )
+    page = Paginator(found, PAGE).get_page(request.GET.get("page"))
+    count, pence = queries.unallocated_total()
+    query = urlencode({k: v for k, v in request.GET.items() if k != "page" and v})
+    return render(
+        request,
+        "payments/receipts.html",
+        {
+            "form": form,
+            "page": page,
+            "rows": [presenters.receipt_row(r, queries.holder(r)) for r in page],
+            "query": query,
+            "unallocated_count": count,
+            "unallocated_total": format_pounds(pence),
+            "may_edit": _may_edit(request),
+        },
+    )
+
+
+@roles(VIEW_ROLES)
+@require_GET
+def unallocated(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    rows = []
+    for receipt in queries.unallocated()[:500]:
+        row = presenters.receipt_row(receipt, None)
+        row["age_days"] = (today - receipt.received_on).days
+        rows.append(row)
+    count, pence = queries.unallocated_total()
+    return render(
+        request,
+        "payments/unallocated.html",
+        {
+            "rows": rows,
+            "count": count,
+            "total": format_pounds(pence),
+            "may_edit": _may_edit(request),
+        },
+    )
+
+
+def _receipt_page(request: HttpRequest, number: str, **forms: Any) -> HttpResponse:
+    receipt = queries.receipt_or_404(number)
+    found = queries.history(receipt)
+    holder = queries.account_or_none(allocations.current_account_id(receipt))
+    free = allocations.unallocated_pence(receipt)
+    failed = next((f for f in forms.values() if f is not None and f.errors), None)
+    context = {
+        "receipt": receipt,
+        "row": presenters.receipt_row(receipt, holder) | {"status": _status(found, holder)},
+        "history": found,
+        "holder": holder,
+        "holder_name": presenters.debtor_name(holder),
+        "free": format_pounds(free),
+        "may_edit": _may_edit(request) and found.reversal is None,
+        "clear_form": forms.get("clear_form") or ClearForm(),
+        "move_form": forms.get("move_form") or MoveForm(),
+        "reverse_form": forms.get("reverse_form") or ReverseForm(),
+        "problems": _problems(failed) if failed is not None else [],
+        "trace": receipt.match_trace,
+    }
+    return render(request, "payments/receipt.html", context, status=400 if failed else 200)
+
+
+def _status(found: queries.ReceiptHistory, holder: Any) -> str:
+    if found.reversal is not None:
+        return "Reversed"
+    return "Unallocated" if holder is None else "On account"
+
+
+@roles(VIEW_ROLES)
+@require_GET
+def receipt(request: HttpRequest, number: str) -> HttpResponse:
+    return _receipt_page(request, number)
+
+
+def _refused(form: Any, error: Exception) -> None:
+    field, sep, message = str(error).partition(": ")
+    if sep and field in form.fields:
+        form.add_error(field, message[:1].upper() + message[1:])
+    else:
+        form.add_error(None, str(error))
+
+
+@roles(EDIT_ROLES)
+@require_http_methods(["POST"])
+def clear(request: HttpRequest, number: str) -> HttpResponse:
+    found = queries.receipt_or_404(number)
+    form = ClearForm(request.POST)
+    if form.is_valid():
+        try:
+            receipts.clear_from_suspense(
+                found,
+                account=form.cleaned_data["account"],
+                reason=form.cleaned_data["reason"],
+                actor=request.user,
+            )
+        except receipts.ReceiptError as error:
+            _refused(form, error)
+        else:
+            return redirect("payments:receipt", number=number)
+    return _receipt_page(request, number, clear_form=form)
+
+
+@roles(EDIT_ROLES)
+@require_http_methods(["POST"])
+def move(request: HttpRequest, number: str) -> HttpResponse:
+    found = queries.receipt_or_404(number)
+    form = MoveForm(request.POST)
+    if form.is_valid():
+        try:
+            receipts.move_receipt(
+                found,
+                to=form.cleaned_data["account"],
+                reason=form.cleaned_data["reason"],
+                actor=request.user,
+            )
+        except (receipts.ReceiptError, AllocationError) as error:
+            _refused(form, error)
+        else:
+            return redirect("payments:receipt", number=number)
+    return _receipt_page(request, number, move_form=form)
+
+
+@roles(EDIT_ROLES)
+@require_http_methods(["POST"])
+def reverse(request: HttpRequest, number: str) -> HttpResponse:
+    found = queries.receipt_or_404(number)
+    form = ReverseForm(request.POST)
+    if form.is_valid():
+        try:
+            receipts.reverse_receipt(
+                found,
+                reason=form.cleaned_data["reason"],
+                effective_date=form.cleaned_data["effective_date"],
+                actor=request.user,
+            )
+        except receipts.ReceiptError as error:
+            _refused(form, error)
+        else:
+            return redirect("payments:receipt", number=number)
+    return _receipt_page(request, number, reverse_form=form)
+
+
+@roles(EDIT_ROLES)
+@require_http_methods(["GET", "POST"])
+def in_person(request: HttpRequest) -> HttpResponse:
+    form = InPersonForm(request.POST or None, initial={"received_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            made = receipts.record_in_person(
+                channel=data["channel"],
+                account=data["account"],
+                amount_pence=data["amount"],
+                received_on=data["received_on"],
+                actor=request.user,
+                payer_name=data.get("payer_name") or "",
+                cheque_number=data.get("cheque_number") or "",
+            )
+        except receipts.ReceiptError as error:
+            _refused(form, error)
+        else:
+            return redirect("payments:receipt", number=made.number)
+    return render(
+        request,
+        "payments/in_person.html",
+        {"form": form, "problems": _problems(form)},
+        status=400 if form.errors else 200,
+    )
+
+
+@roles(VIEW_ROLES)
+@require_GET
+def banking(request: HttpRequest) -> HttpResponse:
+    try:
+        day = date.fromisoformat(request.GET.get("date", ""))
+    except ValueError:
+        day = timezone.localdate()
+    found = queries.banking(day)
+    channels = [
+        {
+            "label": label,
+            "count": found["by_channel"].get(value, (0, 0))[0],
+            "total": format_pounds(found["by_channel"].get(value, (0, 0))[1] or 0),
+        }
+        for value, label in Channel.choices
+    ]
+    cash = sum(r.amount_pence for r in found["paying_in"] if r.channel == Channel.CASH)
+    cheques = sum(r.amount_pence for r in found["paying_in"] if r.channel == Channel.CHEQUE)
+    total = sum(pence or 0 for _, pence in found["by_channel"].values())
+    return render(
+        request,
+        "payments/banking.html",
+        {
+            "day": day,
+            "channels": channels,
+            "total": format_pounds(total),
+            "paying_in": [
+                presenters.receipt_row(r, r.account)
+                | {"cheque": r.cheque_number, "by": r.created_by}
+                for r in found["paying_in"]
+            ],
+            "cash_total": format_pounds(cash),
+            "cheque_total": format_pounds(cheques),
+            "paying_in_total": format_pounds(cash + cheques),
+        },
+    )

@@ -1,0 +1,204 @@
+"""The payments screens: receipts and their filter, the unallocated queue, clearing a receipt
+onto an account, moving and reversing one, cash and cheques taken in person, daily banking;
+who may do what; every refusal shown and nothing changed."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import date
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.test import Client
+
+from carecharge.apps.accounts.roles import Role
+from carecharge.apps.ledger import checks
+from carecharge.apps.ledger.models import LedgerAccount
+from carecharge.apps.ledger.operations import account_for_person
+from carecharge.apps.ledger.queries import balance
+from carecharge.apps.payments import receipts
+from carecharge.apps.payments.models import Channel, Receipt, SuspenseClearance
+
+from .billing_scenario import HOME_CARE, Scenario
+
+pytestmark = pytest.mark.django_db
+
+
+def _user(username: str, role: str) -> User:
+    made = User.objects.create(username=username)
+    made.groups.set(Group.objects.filter(name=role))
+    return made
+
+
+def _client(who: User) -> Client:
+    signed_in = Client()
+    signed_in.force_login(who)
+    return signed_in
+
+
+def _text(response: Any) -> str:
+    return " ".join(re.sub(r"<[^>]+>", " ", response.content.decode()).split())
+
+
+@pytest.fixture
+def s() -> Iterator[Scenario]:
+    scenario = Scenario()
+    scenario.person("ada")
+    scenario.care("ada", HOME_CARE, units="10", cost="22.50", starts="2025-04-07")
+    scenario.assess("ada", "50.00", starts="2025-04-07")
+    scenario.bill("2025-05-04")
+    yield scenario
+    failed = [(r.name, r.problems) for r in checks.run_all() if r.problems]
+    assert failed == []
+
+
+def _unplaced(s: Scenario, pence: int = 20_000) -> Receipt:
+    return receipts.post_receipts(
+        [
+            receipts.NewReceipt(
+                channel=Channel.BANK,
+                received_on=date(2025, 5, 12),
+                amount_pence=pence,
+                duplicate_key="bank:screen",
+                payer_name="MRS A TESTER",
+                reference_text="MUMS CARE",
+            )
+        ],
+        actor=s.officer,
+    )[0]
+
+
+def test_an_unplaced_receipt_is_in_the_queue_and_is_cleared_onto_the_account(
+    s: Scenario,
+) -> None:
+    receipt = _unplaced(s)
+    finance = _client(_user("fiona", Role.FINANCE_OFFICER))
+    queue = finance.get("/payments/unallocated/")
+    assert queue.status_code == 200
+    assert "1 receipt, £200.00" in _text(queue)
+    assert f'data-receipt="{receipt.number}"' in queue.content.decode()
+
+    reference = s.people["ada"].account_reference
+    wrong = reference[:7] + str((int(reference[7]) + 1) % 10)
+    refused = finance.post(
+        f"/payments/receipts/{receipt.number}/clear/", {"account": wrong, "reason": "Rang"}
+    )
+    assert refused.status_code == 400
+    assert f"{wrong} is not a payment reference" in _text(refused)
+    assert not SuspenseClearance.objects.exists()
+
+    done = finance.post(
+        f"/payments/receipts/{receipt.number}/clear/",
+        {"account": reference, "reason": "Daughter rang with the reference"},
+    )
+    assert done.status_code == 302
+    page = _text(finance.get(f"/payments/receipts/{receipt.number}/"))
+    assert "On account" in page and f"Ada Tester ({reference})" in page
+    assert "Daughter rang with the reference" in page
+    assert balance(account_for_person(s.people["ada"])) == 0  # £200.00 invoiced, £200.00 paid
+    assert "The queue is empty" in _text(finance.get("/payments/unallocated/"))
+
+
+def test_cash_is_taken_in_person_and_shows_on_the_days_banking(s: Scenario) -> None:
+    finance = _client(_user("fiona", Role.FINANCE_OFFICER))
+    reference = s.people["ada"].account_reference
+    form = {
+        "channel": "cheque",
+        "account": reference,
+        "amount": "45.50",
+        "received_on_day": "14",
+        "received_on_month": "5",
+        "received_on_year": "2025",
+        "payer_name": "Ada Tester",
+    }
+    refused = finance.post("/payments/in-person/", form)
+    assert refused.status_code == 400
+    assert "Enter the cheque number" in _text(refused)
+    assert not Receipt.objects.exists()
+
+    done = finance.post("/payments/in-person/", form | {"channel": "cash"})
+    assert done.status_code == 302
+    receipt = Receipt.objects.get()
+    assert done["Location"] == f"/payments/receipts/{receipt.number}/"
+    assert receipt.amount_pence == 4_550 and receipt.channel == Channel.CASH
+
+    sheet = finance.get("/payments/banking/?date=2025-05-14")
+    html = sheet.content.decode()
+    assert re.search(r'data-figure="cash">£45.50<', html)
+    assert re.search(r'data-figure="paying-in"><strong>£45.50</strong>', html)
+    assert re.search(r'data-figure="day-total"><strong>£45.50</strong>', html)
+
+
+def test_a_receipt_is_moved_and_then_reversed_with_reasons(s: Scenario) -> None:
+    bea = s.person("bea")
+    receipt = receipts.record_in_person(
+        channel=Channel.CHEQUE,
+        account=account_for_person(s.people["ada"]),
+        amount_pence=20_000,
+        received_on=date(2025, 5, 14),
+        actor=s.officer,
+        cheque_number="100234",
+    )
+    senior = _client(_user("sue", Role.SENIOR_OFFICER))
+    moved = senior.post(
+        f"/payments/receipts/{receipt.number}/move/",
+        {"account": bea.account_reference, "reason": "Bea's cheque, keyed to Ada"},
+    )
+    assert moved.status_code == 302
+    assert balance(LedgerAccount.objects.get(person=bea)) == -20_000
+
+    reversed_ = senior.post(
+        f"/payments/receipts/{receipt.number}/reverse/",
+        {
+            "reason": "Cheque returned unpaid",
+            "effective_date_day": "20",
+            "effective_date_month": "5",
+            "effective_date_year": "2025",
+        },
+    )
+    assert reversed_.status_code == 302
+    page = _text(senior.get(f"/payments/receipts/{receipt.number}/"))
+    assert "Reversed" in page and "Cheque returned unpaid" in page
+    assert balance(LedgerAccount.objects.get(person=bea)) == 0
+    assert "Move it to another account" not in page  # a reversed receipt is finished with
+
+
+def test_who_may_see_and_who_may_change_payments(s: Scenario) -> None:
+    receipt = _unplaced(s)
+    auditor = _client(_user("audrey", Role.AUDITOR))
+    assert auditor.get("/payments/").status_code == 200
+    page = auditor.get(f"/payments/receipts/{receipt.number}/").content.decode()
+    assert 'data-form="clear"' not in page
+    refused = auditor.post(
+        f"/payments/receipts/{receipt.number}/clear/",
+        {"account": s.people["ada"].account_reference, "reason": "x"},
+    )
+    assert refused.status_code == 403
+    assert (
+        _client(_user("cora", Role.CHARGING_OFFICER)).get("/payments/in-person/").status_code == 403
+    )
+    assert not SuspenseClearance.objects.exists()
+
+
+def test_the_receipts_list_filters_by_status_and_text(s: Scenario) -> None:
+    unplaced = _unplaced(s)
+    cash = receipts.record_in_person(
+        channel=Channel.CASH,
+        account=account_for_person(s.people["ada"]),
+        amount_pence=1_000,
+        received_on=date(2025, 5, 14),
+        actor=s.officer,
+    )
+    finance = _client(_user("fiona", Role.FINANCE_OFFICER))
+    everything = finance.get("/payments/").content.decode()
+    assert f'data-receipt="{unplaced.number}"' in everything
+    assert f'data-receipt="{cash.number}"' in everything
+    only_queue = finance.get("/payments/?status=unallocated").content.decode()
+    assert f'data-receipt="{unplaced.number}"' in only_queue
+    assert f'data-receipt="{cash.number}"' not in only_queue
+    by_reference = finance.get(f"/payments/?q={s.people['ada'].account_reference}").content.decode()
+    assert f'data-receipt="{cash.number}"' in by_reference
+    assert f'data-receipt="{unplaced.number}"' not in by_reference
+    assert "MUMS CARE" in finance.get("/payments/?q=mums").content.decode()
