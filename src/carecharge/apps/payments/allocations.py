@@ -94,6 +94,16 @@ def _receipts_with_money(account: LedgerAccount) -> list[tuple[Receipt, int]]:
     return found
 
 
+def credits_with_money(account: LedgerAccount) -> list[tuple[Receipt | Invoice, int]]:
+    """Receipts and credit notes on the account with money not yet allocated, oldest first."""
+    found: list[tuple[Any, Any, int]] = [
+        (receipt.received_on, receipt, free) for receipt, free in _receipts_with_money(account)
+    ]
+    found += [(note.issued_on, note, free) for note, free in _credit_notes_with_money(account)]
+    found.sort(key=lambda s: (s[0], isinstance(s[1], Invoice), s[1].pk))
+    return [(source, free) for _, source, free in found]
+
+
 def _write(
     plan: AllocationPlan,
     *,
@@ -166,7 +176,7 @@ def allocate_account(account: LedgerAccount, *, actor: Any = None) -> int:
 def unallocate(receipt: Receipt, *, reason: str, actor: Any = None) -> int:
     """Undo whatever the receipt is allocated to, by reversing allocations. Returns pence."""
     rows = (
-        Allocation.objects.filter(receipt=receipt)
+        Allocation.objects.filter(receipt=receipt, invoice__isnull=False)
         .values("invoice_id")
         .annotate(net=Sum("amount_pence"))
         .filter(net__gt=0)

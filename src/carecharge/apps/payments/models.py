@@ -176,6 +176,64 @@ class AccountMove(models.Model):
         return f"Receipt {self.receipt.number} moved to {self.to_account.code}"
 
 
+class RefundMethod(models.TextChoices):
+    BACS = "bacs", "Bacs credit to the payee's bank account"
+    CHEQUE = "cheque", "Cheque"
+
+
+class RefundState(models.TextChoices):
+    REQUESTED = "requested", "Waiting for approval"
+    APPROVED = "approved", "Approved: to be paid"
+    REJECTED = "rejected", "Rejected"
+    PAID = "paid", "Paid"
+
+
+class Refund(models.Model):
+    """Money on a debtor's account paid back to them (or, after a death, to the executor).
+    Asked for by one officer, approved by another, then paid; the ledger is posted only when
+    it is paid, so an approved refund not yet paid still shows as a credit on the account."""
+
+    number = models.CharField(max_length=12, unique=True)
+    account = models.ForeignKey(LedgerAccount, on_delete=models.PROTECT, related_name="refunds")
+    amount_pence = models.BigIntegerField()
+    method = models.CharField(max_length=10, choices=RefundMethod.choices)
+    payee_name = models.CharField(max_length=140)
+    sort_code = models.CharField(max_length=6, blank=True)
+    account_number = models.CharField(max_length=8, blank=True)
+    reason = models.CharField(max_length=500)
+    state = models.CharField(max_length=10, choices=RefundState.choices)
+    requested_at = models.DateTimeField()
+    requested_by = models.ForeignKey("auth.User", on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        "auth.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decision_note = models.CharField(max_length=500, blank=True)
+    paid_on = models.DateField(null=True, blank=True)
+    cheque_number = models.CharField(max_length=20, blank=True)
+    bacs_file_sha256 = models.CharField(max_length=64, blank=True)
+    transaction = models.OneToOneField(
+        LedgerTransaction, null=True, blank=True, on_delete=models.PROTECT, related_name="refund"
+    )
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount_pence__gt=0), name="refunds_are_positive"),
+            models.CheckConstraint(
+                condition=~Q(method="bacs") | (~Q(sort_code="") & ~Q(account_number="")),
+                name="a_bacs_refund_has_bank_details",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="paid") | Q(transaction__isnull=False),
+                name="a_paid_refund_is_posted",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Refund {self.number}"
+
+
 class Allocation(models.Model):
     """Money on an account (a receipt or a credit note) set against an invoice. Negative: an
     earlier allocation undone (a receipt moved away, returned, or allocated in error)."""
@@ -186,7 +244,13 @@ class Allocation(models.Model):
     credit_note = models.ForeignKey(
         Invoice, null=True, blank=True, on_delete=models.PROTECT, related_name="allocations_from"
     )
-    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="allocations")
+    # What it pays: an invoice, or a refund (money on the account paid back).
+    invoice = models.ForeignKey(
+        Invoice, null=True, blank=True, on_delete=models.PROTECT, related_name="allocations"
+    )
+    refund = models.ForeignKey(
+        Refund, null=True, blank=True, on_delete=models.PROTECT, related_name="allocations"
+    )
     amount_pence = models.BigIntegerField()
     automatic = models.BooleanField()
     reason = models.CharField(max_length=500, blank=True)
@@ -204,8 +268,13 @@ class Allocation(models.Model):
                 name="an_allocation_has_one_source",
             ),
             models.CheckConstraint(condition=~Q(amount_pence=0), name="allocations_are_not_zero"),
+            models.CheckConstraint(
+                condition=(Q(invoice__isnull=False) & Q(refund__isnull=True))
+                | (Q(invoice__isnull=True) & Q(refund__isnull=False)),
+                name="an_allocation_pays_one_thing",
+            ),
         ]
 
     def __str__(self) -> str:
         source = self.receipt or self.credit_note
-        return f"{source} to {self.invoice}: {self.amount_pence}p"
+        return f"{source} to {self.invoice or self.refund}: {self.amount_pence}p"

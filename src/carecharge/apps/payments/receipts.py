@@ -167,6 +167,11 @@ def record_in_person(
 def _refuse_reversed(receipt: Receipt) -> None:
     if ReceiptReversal.objects.filter(receipt=receipt).exists():
         raise ReceiptError(f"Receipt {receipt.number} is already reversed")
+    if receipt.allocations.filter(refund__isnull=False).exists():
+        raise ReceiptError(
+            f"Receipt {receipt.number} has been paid back in part by a refund: it cannot be "
+            "moved or reversed"
+        )
 
 
 def reverse_receipt(
