@@ -202,3 +202,58 @@ def test_the_receipts_list_filters_by_status_and_text(s: Scenario) -> None:
     assert f'data-receipt="{cash.number}"' in by_reference
     assert f'data-receipt="{unplaced.number}"' not in by_reference
     assert "MUMS CARE" in finance.get("/payments/?q=mums").content.decode()
+
+
+def test_a_refund_is_asked_for_approved_by_someone_else_and_paid_by_cheque(
+    s: Scenario,
+) -> None:
+    ada = account_for_person(s.people["ada"])
+    receipts.record_in_person(
+        channel=Channel.CASH, account=ada, amount_pence=25_000,
+        received_on=date(2025, 5, 14), actor=s.officer,
+    )  # fmt: skip
+    reference = s.people["ada"].account_reference
+    fiona = _user("fiona", Role.FINANCE_OFFICER)
+    finance = _client(fiona)
+    listed = finance.get("/payments/refunds/")
+    assert f'data-account="{reference}"' in listed.content.decode()
+    assert "£50.00" in _text(listed)
+
+    asked = {
+        "amount": "60.00", "method": "cheque", "payee_name": "Ada Tester",
+        "reason": "Paid by mistake",
+    }  # fmt: skip
+    too_much = finance.post(f"/payments/refunds/new/{reference}/", asked)
+    assert too_much.status_code == 400
+    assert "£60.00 is more than the £50.00 in credit" in _text(too_much)
+    done = finance.post(f"/payments/refunds/new/{reference}/", asked | {"amount": "50.00"})
+    assert done.status_code == 302
+    number = done["Location"].rstrip("/").rsplit("/", 1)[-1]
+
+    own = finance.get(f"/payments/refunds/{number}/")
+    assert "A second person must approve this refund" in _text(own)
+    assert (
+        finance.post(f"/payments/refunds/{number}/decide/", {"decision": "approve"}).status_code
+        == 400
+    )
+
+    senior = _client(_user("sue", Role.SENIOR_OFFICER))
+    assert (
+        senior.post(f"/payments/refunds/{number}/decide/", {"decision": "approve"}).status_code
+        == 302
+    )
+    missing = finance.post(
+        f"/payments/refunds/{number}/paid/",
+        {"paid_on_day": "20", "paid_on_month": "5", "paid_on_year": "2025"},
+    )
+    assert missing.status_code == 400
+    assert "Give the number of the cheque sent" in _text(missing)
+    paid = finance.post(
+        f"/payments/refunds/{number}/paid/",
+        {"paid_on_day": "20", "paid_on_month": "5", "paid_on_year": "2025", "cheque_number": "117"},
+    )
+    assert paid.status_code == 302
+    page = _text(finance.get(f"/payments/refunds/{number}/"))
+    assert "Paid 20 May 2025, cheque 117" in page
+    assert balance(ada) == 0
+    assert "No account is in credit" in _text(finance.get("/payments/refunds/"))

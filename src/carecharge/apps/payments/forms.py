@@ -133,3 +133,50 @@ class FilterForm(forms.Form):
         label="Status",
     )
     q = forms.CharField(required=False, max_length=100, label="Receipt number, reference or payer")
+
+
+class RefundForm(GovUKForm):
+    amount = PenceField(label="Amount to refund")
+    method = forms.ChoiceField(
+        label="How is it paid?",
+        choices=[("bacs", "Bacs credit to a bank account"), ("cheque", "Cheque")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Say how the refund is paid"},
+    )
+    payee_name = forms.CharField(
+        label="Who is paid?",
+        max_length=140,
+        help_text="After a death, the executor",
+        error_messages={"required": "Say who is paid"},
+    )
+    sort_code = forms.CharField(label="Sort code", max_length=8, required=False)
+    account_number = forms.CharField(label="Account number", max_length=10, required=False)
+    reason = forms.CharField(
+        label="Why is it refunded?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=500,
+        error_messages={"required": "Say why the money is refunded"},
+    )
+
+
+class DecisionForm(GovUKForm):
+    decision = forms.ChoiceField(
+        label="Your decision",
+        choices=[("approve", "Approve the refund"), ("reject", "Reject it")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose approve or reject"},
+    )
+    decision_note = forms.CharField(
+        label="Note",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=500,
+        required=False,
+        help_text="Needed to reject: why",
+    )
+
+
+class PaidForm(GovUKForm):
+    paid_on = DateField(label="Date paid")
+    cheque_number = forms.CharField(
+        label="Cheque number", max_length=20, required=False, help_text="For a cheque only"
+    )

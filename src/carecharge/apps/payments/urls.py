@@ -12,4 +12,9 @@ urlpatterns = [
     path("receipts/<str:number>/clear/", views.clear, name="clear"),
     path("receipts/<str:number>/move/", views.move, name="move"),
     path("receipts/<str:number>/reverse/", views.reverse, name="reverse"),
+    path("refunds/", views.refund_list, name="refunds"),
+    path("refunds/new/<str:reference>/", views.refund_request, name="refund_request"),
+    path("refunds/<str:number>/", views.refund, name="refund"),
+    path("refunds/<str:number>/decide/", views.refund_decide, name="refund_decide"),
+    path("refunds/<str:number>/paid/", views.refund_paid, name="refund_paid"),
 ]

@@ -8,7 +8,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
@@ -17,9 +17,18 @@ from carecharge.apps.accounts.roles import CASEWORK_ROLES, Role, has_any_role, r
 from carecharge.core.money import format_pounds
 from carecharge.core.payments.allocation import AllocationError
 
-from . import allocations, presenters, queries, receipts
-from .forms import ClearForm, FilterForm, InPersonForm, MoveForm, ReverseForm
-from .models import Channel
+from . import allocations, presenters, queries, receipts, refunds
+from .forms import (
+    ClearForm,
+    DecisionForm,
+    FilterForm,
+    InPersonForm,
+    MoveForm,
+    PaidForm,
+    RefundForm,
+    ReverseForm,
+)
+from .models import Channel, Refund
 
 VIEW_ROLES = CASEWORK_ROLES
 # Income officers bank and place money; seniors may too.
@@ -260,3 +269,169 @@ def banking(request: HttpRequest) -> HttpResponse:
             "paying_in_total": format_pounds(cash + cheques),
         },
     )
+
+
+# --- Refunds -------------------------------------------------------------------------------
+
+
+@roles(VIEW_ROLES)
+@require_GET
+def refund_list(request: HttpRequest) -> HttpResponse:
+    balances = [
+        {
+            "reference": _reference(b.account),
+            "debtor": presenters.debtor_name(b.account),
+            "credit": format_pounds(b.credit_pence),
+            "committed": format_pounds(b.committed_pence),
+            "available": format_pounds(b.available_pence),
+            "can_refund": b.available_pence > 0,
+        }
+        for b in refunds.credit_balances()
+    ]
+    found = Refund.objects.select_related("account__person", "requested_by", "decided_by")[:200]
+    return render(
+        request,
+        "payments/refunds.html",
+        {
+            "balances": balances,
+            "refunds": [presenters.refund_row(r) for r in found],
+            "may_edit": _may_edit(request),
+        },
+    )
+
+
+def _reference(account: Any) -> str:
+    from .references import reference_for
+
+    return reference_for(account)
+
+
+@roles(EDIT_ROLES)
+@require_http_methods(["GET", "POST"])
+def refund_request(request: HttpRequest, reference: str) -> HttpResponse:
+    from .references import account_for_reference
+
+    account = account_for_reference(reference)
+    if account is None:
+        raise Http404("No debtor has that payment reference")
+    credit = refunds.credit_pence(account) - refunds.committed_pence(account)
+    executor = refunds.executor_for(account)
+    form = RefundForm(
+        request.POST or None,
+        initial={
+            "amount": f"{credit // 100}.{credit % 100:02d}",
+            "payee_name": executor.name
+            if executor and account.person and account.person.date_of_death
+            else "",
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            made = refunds.request_refund(
+                account=account,
+                amount_pence=data["amount"],
+                method=data["method"],
+                payee_name=data["payee_name"],
+                sort_code=data.get("sort_code") or "",
+                account_number=data.get("account_number") or "",
+                reason=data["reason"],
+                actor=request.user,
+            )
+        except refunds.RefundError as error:
+            for part in str(error).split("; "):
+                _refused(form, Exception(part))
+        else:
+            return redirect("payments:refund", number=made.number)
+    return render(
+        request,
+        "payments/refund_request.html",
+        {
+            "form": form,
+            "problems": _problems(form),
+            "debtor": presenters.debtor_name(account),
+            "reference": reference,
+            "available": format_pounds(credit),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+def _refund_page(request: HttpRequest, number: str, **forms: Any) -> HttpResponse:
+    refund = (
+        Refund.objects.select_related(
+            "account__person", "requested_by", "decided_by", "transaction"
+        )
+        .filter(number=number)
+        .first()
+    )
+    if refund is None:
+        raise Http404("No such refund")
+    failed = next((f for f in forms.values() if f is not None and f.errors), None)
+    return render(
+        request,
+        "payments/refund.html",
+        {
+            "refund": refund,
+            "row": presenters.refund_row(refund),
+            "may_edit": _may_edit(request),
+            "may_decide": _may_edit(request) and refund.requested_by_id != request.user.pk,
+            "decision_form": forms.get("decision_form") or DecisionForm(),
+            "paid_form": forms.get("paid_form")
+            or PaidForm(initial={"paid_on": timezone.localdate()}),
+            "problems": _problems(failed) if failed is not None else [],
+        },
+        status=400 if failed else 200,
+    )
+
+
+@roles(VIEW_ROLES)
+@require_GET
+def refund(request: HttpRequest, number: str) -> HttpResponse:
+    return _refund_page(request, number)
+
+
+@roles(EDIT_ROLES)
+@require_http_methods(["POST"])
+def refund_decide(request: HttpRequest, number: str) -> HttpResponse:
+    found = Refund.objects.filter(number=number).first()
+    if found is None:
+        raise Http404("No such refund")
+    form = DecisionForm(request.POST)
+    if form.is_valid():
+        try:
+            if form.cleaned_data["decision"] == "approve":
+                refunds.approve_refund(
+                    found, actor=request.user, note=form.cleaned_data["decision_note"]
+                )
+            else:
+                refunds.reject_refund(
+                    found, actor=request.user, note=form.cleaned_data["decision_note"]
+                )
+        except refunds.RefundError as error:
+            _refused(form, error)
+        else:
+            return redirect("payments:refund", number=number)
+    return _refund_page(request, number, decision_form=form)
+
+
+@roles(EDIT_ROLES)
+@require_http_methods(["POST"])
+def refund_paid(request: HttpRequest, number: str) -> HttpResponse:
+    found = Refund.objects.filter(number=number).first()
+    if found is None:
+        raise Http404("No such refund")
+    form = PaidForm(request.POST)
+    if form.is_valid():
+        try:
+            refunds.mark_paid(
+                found,
+                paid_on=form.cleaned_data["paid_on"],
+                cheque_number=form.cleaned_data.get("cheque_number") or "",
+                actor=request.user,
+            )
+        except refunds.RefundError as error:
+            _refused(form, error)
+        else:
+            return redirect("payments:refund", number=number)
+    return _refund_page(request, number, paid_form=form)
