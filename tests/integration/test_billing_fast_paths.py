@@ -8,6 +8,7 @@ some months). Each is checked against working everything out from the start of b
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 from typing import Any
 
@@ -16,6 +17,7 @@ import pytest
 from carecharge.apps.billing import operations, work
 from carecharge.apps.billing.models import PersonStatus, RunPerson
 from carecharge.apps.web.council import rulebook
+from carecharge.core.rules import RuleBook
 
 from .billing_scenario import CARE_HOME, HOME_CARE, Scenario
 
@@ -38,7 +40,12 @@ def _council() -> Scenario:
 
 
 def _work_out(
-    s: Scenario, through: date, monkeypatch: pytest.MonkeyPatch, *, shortcuts: bool
+    s: Scenario,
+    through: date,
+    monkeypatch: pytest.MonkeyPatch,
+    *,
+    shortcuts: bool,
+    book: RuleBook | None = None,
 ) -> tuple[dict[str, list[Any]], dict[str, date]]:
     """Each person's lines, and the first day charging was asked to work out for them."""
     starts: dict[str, date] = {}
@@ -57,9 +64,10 @@ def _work_out(
             patch.setattr(work, "last_settled", lambda _ids: {})
         ids = list(names)
         since = operations.billing_from()
-        inputs = work.gathered.gather(ids, through=through, since=since, book=rulebook(),
+        book = book or rulebook()
+        inputs = work.gathered.gather(ids, through=through, since=since, book=book,
                                       council="demo")  # fmt: skip
-        found = work.work_out_people(inputs, through=through, since=since, book=rulebook(),
+        found = work.work_out_people(inputs, through=through, since=since, book=book,
                                      council="demo")  # fmt: skip
     return {names[pk]: found[pk]["lines"] for pk in ids}, starts
 
@@ -133,3 +141,21 @@ def test_a_change_from_the_first_week_after_a_rerun_reads_every_record(
     # charged twice.
     assert len(credits) == 16
     assert {line["amount_pence"] for line in credits} == {-2800}
+
+
+def test_a_new_rule_that_charging_does_not_read_leaves_everyone_settled(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    s = _council()
+    book = rulebook()
+    week_start = book.rule("local.demo.billing.week_start")
+    other = dataclasses.replace(week_start, name="local.demo.directdebit.advance_notice_days")
+    wider = RuleBook(
+        {**{name: book.rule(name) for name in book}, other.name: other},
+        include_preview=book.include_preview,
+    )
+    assert wider.content_hash != book.content_hash
+    fast, starts = _work_out(s, date(2025, 7, 27), monkeypatch, shortcuts=True, book=wider)
+    # Billed to 27 July already and nothing that charging reads changed: nothing to work out.
+    assert starts == {}
+    assert fast == {"ada": [], "bea": [], "cal": []}

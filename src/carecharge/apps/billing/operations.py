@@ -24,6 +24,7 @@ from carecharge.apps.audit.operations import record_create, record_update, snaps
 from carecharge.apps.care.models import ServiceLine
 from carecharge.apps.people.models import ServiceUser
 from carecharge.apps.web.council import rulebook
+from carecharge.core.charging.policy import charging_rules_hash
 from carecharge.core.rules import RuleBook, RuleError
 
 from . import inputs as gathered
@@ -322,7 +323,7 @@ def finish_preview(run: BillingRun, *, book: RuleBook, source: str = "web") -> B
     before = snapshot(locked, RUN_AUDITED)
     locked.state = RunState.PREVIEWED
     locked.task = RunTask.NONE
-    locked.rules_hash = book.content_hash
+    locked.rules_hash = charging_rules_hash(book, settings.CARECHARGE_COUNCIL)
     locked.previewed_at = locked.checked_at = timezone.now()
     refresh_counts(locked)
     record_update(
@@ -463,7 +464,8 @@ def begin_post(run: BillingRun, *, actor: Any, book: RuleBook, source: str = "we
     if locked.task == RunTask.POST and not stalled(locked, now=timezone.now()):
         raise BillingRefused(f"run {locked.pk} is already being posted; wait for it to finish")
     started = locked.people.filter(status=PersonStatus.POSTED).exists()
-    if locked.state == RunState.APPROVED and not started and locked.rules_hash != book.content_hash:
+    rules_now = charging_rules_hash(book, settings.CARECHARGE_COUNCIL)
+    if locked.state == RunState.APPROVED and not started and locked.rules_hash != rules_now:
         raise BillingRefused(
             f"the rules have changed since run {locked.pk} was previewed: preview it again and "
             "have it approved again"
@@ -501,6 +503,7 @@ def post_ready(
     since = billing_from()
     today = timezone.localdate()
     chunk = chunk or CHUNK
+    rules_now = charging_rules_hash(book, council)
     while True:
         with transaction.atomic():
             rows = list(
@@ -522,7 +525,7 @@ def post_ready(
             changed: list[RunPerson] = []
             for row in rows:
                 digest = gathered.fingerprint(
-                    inputs[row.person_id], rules_hash=book.content_hash, since=since
+                    inputs[row.person_id], rules_hash=rules_now, since=since
                 )
                 (ready if digest == row.inputs_hash else changed).append(row)
             post_people(run, ready, book=book, council=council, actor=_user(actor), today=today)

@@ -23,7 +23,7 @@ from django.db.models import Min
 from carecharge.core.charging import charges
 from carecharge.core.charging import types as ct
 from carecharge.core.charging.errors import ChargingError
-from carecharge.core.charging.policy import CouncilRules
+from carecharge.core.charging.policy import CouncilRules, charging_rules_hash
 from carecharge.core.charging.weeks import charging_weeks
 from carecharge.core.periods import DateRange
 from carecharge.core.rerating import (
@@ -301,7 +301,7 @@ def work_out_people(
     """For each person (their inputs from `inputs.gather`): the status, the fingerprint, the
     lines and their totals."""
     person_ids = list(inputs)
-    rules_hash = book.content_hash
+    rules_hash = charging_rules_hash(book, council)
     settled = last_settled(person_ids)
     weeks = CouncilRules(book, council)
     from_week: dict[int, date] = {}

@@ -23,6 +23,16 @@ STOP: Final = "stop"
 SUSPENSION_REASONS: Final = ("hospital", "holiday", "other")
 
 
+def charging_rule_prefixes(council: str) -> tuple[str, ...]:
+    """The only rules charging may read: national charging rules, the council's billing
+    policy and its flat-rate prices. Their hash is what a person's charges depend on."""
+    return ("england.charging.", f"local.{council}.billing.", f"local.{council}.flat_rates.")
+
+
+def charging_rules_hash(book: RuleBook, council: str) -> str:
+    return book.scoped_hash(charging_rule_prefixes(council))
+
+
 def rule_reference(entry: RuleEntry) -> str:
     """``"<rule name>: <title of its first reference>"``, as a trace step cites a rule."""
     if entry.references:
@@ -33,13 +43,23 @@ def rule_reference(entry: RuleEntry) -> str:
 class CouncilRules:
     """One council's charging rules from one rule book, looked up by date and cached."""
 
-    __slots__ = ("_cache", "_sets", "book", "council")
+    __slots__ = ("_cache", "_prefixes", "_sets", "book", "council")
 
     def __init__(self, book: RuleBook, council: str) -> None:
         self.book = book
         self.council = council
+        self._prefixes = charging_rule_prefixes(council)
         self._sets: dict[date, RuleSet] = {}
         self._cache: dict[tuple[str, date], RuleEntry] = {}
+
+    def _require_charging_rule(self, name: str, field: str) -> None:
+        # Charges are fingerprinted with the hash of these rules only: reading any other rule
+        # would let it change without the charges it affects being worked out again.
+        if not name.startswith(self._prefixes):
+            allowed = ", ".join(f"{p}*" for p in self._prefixes)
+            raise ChargingError(
+                field, f"rule {name!r} is not a charging rule: charging reads only {allowed}"
+            )
 
     def local(self, suffix: str) -> str:
         """The council's billing rule ``local.<council>.billing.<suffix>``."""
@@ -49,6 +69,7 @@ class CouncilRules:
         key = (name, on)
         found = self._cache.get(key)
         if found is None:
+            self._require_charging_rule(name, field)
             rules = self._sets.get(on)
             if rules is None:
                 rules = self._sets[on] = self.book.as_at(on)
@@ -81,6 +102,7 @@ class CouncilRules:
     def week_start_changes(self) -> tuple[date, ...]:
         """Every date the week-start rule takes a value (its first included)."""
         name = self.local("week_start")
+        self._require_charging_rule(name, "rules")
         if name not in self.book:
             raise ChargingError("rules", f"no rule named {name!r}")
         return tuple(value.effective_from for value in self.book.rule(name).values)

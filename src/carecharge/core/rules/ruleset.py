@@ -58,12 +58,23 @@ class RuleBook:
     Build it with :func:`carecharge.core.rules.load_rules`. It is read-only.
     """
 
-    __slots__ = ("_content_hash", "_include_preview", "_rules")
+    __slots__ = ("_content_hash", "_include_preview", "_rules", "_scoped")
 
     def __init__(self, rules: Mapping[str, Rule], *, include_preview: bool) -> None:
         self._rules: Mapping[str, Rule] = MappingProxyType(dict(sorted(rules.items())))
         self._include_preview = include_preview
         self._content_hash = _content_hash(self._rules.values())
+        self._scoped: dict[tuple[str, ...], str] = {}
+
+    def scoped_hash(self, prefixes: tuple[str, ...]) -> str:
+        """Like :attr:`content_hash`, over only the rules whose names start with one of
+        ``prefixes``: what a calculation that reads only those rules depends on, so that a
+        change anywhere else does not make its earlier results look out of date."""
+        found = self._scoped.get(prefixes)
+        if found is None:
+            chosen = [rule for name, rule in self._rules.items() if name.startswith(prefixes)]
+            found = self._scoped[prefixes] = _content_hash(chosen, scope=prefixes)
+        return found
 
     @property
     def content_hash(self) -> str:
@@ -280,10 +291,12 @@ def _normal_rule(rule: Rule) -> dict[str, object]:
     }
 
 
-def _content_hash(rules: Iterable[Rule]) -> str:
-    normal = {
+def _content_hash(rules: Iterable[Rule], *, scope: tuple[str, ...] | None = None) -> str:
+    normal: dict[str, object] = {
         "format": HASH_FORMAT,
         "rules": [_normal_rule(rule) for rule in sorted(rules, key=lambda r: r.name)],
     }
+    if scope is not None:
+        normal["scope"] = sorted(scope)
     text = json.dumps(normal, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()

@@ -8,7 +8,11 @@ from datetime import date
 import pytest
 
 from carecharge.core.charging.errors import ChargingError
-from carecharge.core.charging.policy import CouncilRules
+from carecharge.core.charging.policy import (
+    CouncilRules,
+    charging_rule_prefixes,
+    charging_rules_hash,
+)
 from carecharge.core.charging.weeks import charging_weeks
 from carecharge.core.rules import RuleBook
 
@@ -76,3 +80,17 @@ def test_a_missing_or_impossible_week_start_is_a_rules_error(
 def test_a_window_before_the_rules_begin_is_refused(book: RuleBook) -> None:
     with pytest.raises(ChargingError, match="no value in force on 2015-03-31"):
         charging_weeks(CouncilRules(book, COUNCIL), date(2015, 3, 31), date(2015, 4, 8))
+
+
+def test_charging_reads_only_rules_its_fingerprint_covers(book: RuleBook) -> None:
+    rules = CouncilRules(book, COUNCIL)
+    assert charging_rule_prefixes(COUNCIL) == (
+        "england.charging.",
+        f"local.{COUNCIL}.billing.",
+        f"local.{COUNCIL}.flat_rates.",
+    )
+    with pytest.raises(ChargingError) as refused:
+        rules.flat_price("england.benefits.attendance_allowance.higher", date(2025, 4, 7), "L1")
+    assert refused.value.field == "lines"
+    assert "is not a charging rule: charging reads only england.charging.*" in str(refused.value)
+    assert charging_rules_hash(book, COUNCIL) == book.scoped_hash(charging_rule_prefixes(COUNCIL))

@@ -24,7 +24,7 @@ from carecharge.core.rules import (
 )
 from carecharge.core.rules.schema import validate_document
 
-from .conftest import WriteRule
+from .conftest import GOOD, WriteRule
 
 AA = "england.benefits.attendance_allowance.higher"
 
@@ -352,3 +352,28 @@ def test_core_rules_import_neither_django_nor_the_clock() -> None:
         text = module.read_text(encoding="utf-8")
         for clock in ("date.today(", "datetime.now(", "datetime.utcnow(", "time.time("):
             assert clock not in text, f"{module.name} reads the clock ({clock})"
+
+
+class TestScopedHash:
+    def test_a_rule_outside_the_scope_does_not_change_its_hash(
+        self, rules_root: Path, write_rule: WriteRule
+    ) -> None:
+        write_rule("england/benefits/attendance_allowance/higher.yaml", GOOD)
+        before = load_rules(rules_root)
+        write_rule("local/demo/directdebit/advance_notice_days.yaml", GOOD)
+        after = load_rules(rules_root)
+        scope = ("england.benefits.",)
+        assert after.content_hash != before.content_hash
+        assert after.scoped_hash(scope) == before.scoped_hash(scope)
+        # The scope is part of what is hashed: two scopes over the same rules differ.
+        assert after.scoped_hash(scope) != after.scoped_hash(("england.",))
+
+    def test_a_change_inside_the_scope_changes_its_hash(
+        self, rules_root: Path, write_rule: WriteRule
+    ) -> None:
+        write_rule("england/benefits/attendance_allowance/higher.yaml", GOOD)
+        before = load_rules(rules_root).scoped_hash(("england.benefits.",))
+        write_rule(
+            "england/benefits/attendance_allowance/higher.yaml", GOOD.replace("11040", "11041")
+        )
+        assert load_rules(rules_root).scoped_hash(("england.benefits.",)) != before
