@@ -257,3 +257,47 @@ def test_a_refund_is_asked_for_approved_by_someone_else_and_paid_by_cheque(
     assert "Paid 20 May 2025, cheque 117" in page
     assert balance(ada) == 0
     assert "No account is in credit" in _text(finance.get("/payments/refunds/"))
+
+
+def test_a_bank_statement_is_uploaded_matched_and_recognised_the_second_time(
+    s: Scenario,
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    reference = s.people["ada"].account_reference
+    body = (
+        "Date,Description,Amount,Payer,Transaction ID\r\n"
+        f"12/05/2025,CARE {reference},200.00,A TESTER,TX1\r\n"
+        "12/05/2025,NO IDEA,12.00,X,TX2\r\n"
+        "Total,,212.00,,\r\n"
+    ).encode()
+    finance = _client(_user("fiona", Role.FINANCE_OFFICER))
+
+    def upload(data: bytes) -> Any:
+        return finance.post(
+            "/payments/import/",
+            {"file": SimpleUploadedFile("may.csv", data, "text/csv"), "kind": "csv"},
+        )
+
+    done = upload(body)
+    assert done.status_code == 302
+    page = _text(finance.get(done["Location"]))
+    assert (
+        "2 receipts totalling £212.00: 1 matched and posted to accounts, 1 put in the "
+        "unallocated queue." in page
+    )
+    again = upload(body)
+    assert again.status_code == 302 and again["Location"].endswith("?again=1")
+    assert "This file was imported before" in _text(finance.get(again["Location"]))
+    assert Receipt.objects.count() == 2
+
+    broken = upload(body.replace(b"Total,,212.00", b"Total,,213.00"))
+    assert broken.status_code == 400
+    assert "The file was not imported, nothing was posted" in _text(broken)
+    assert Receipt.objects.count() == 2
+    counter = finance.post(
+        "/payments/import/",
+        {"file": SimpleUploadedFile("pp.csv", b"T,0,0.00\r\n", "text/csv"), "kind": "counter"},
+    )
+    assert counter.status_code == 400
+    assert "Choose the counter scheme the file is from" in _text(counter)

@@ -73,6 +73,8 @@ CSRF_TRUSTED_ORIGINS = [
 CARECHARGE_COUNCIL = os.environ.get("CARECHARGE_COUNCIL", "demo")
 # A council's own finance export layout (YAML); blank for the default (docs/finance-export.md).
 CARECHARGE_FINANCE_EXPORT_LAYOUT = os.environ.get("CARECHARGE_FINANCE_EXPORT_LAYOUT", "")
+# The council's own payment file layouts (CSV columns, counter schemes); blank: the default.
+CARECHARGE_PAYMENT_LAYOUTS = os.environ.get("CARECHARGE_PAYMENT_LAYOUTS", "")
 # The first day carecharge bills: care before it was billed by the system it replaced.
 CARECHARGE_BILLING_FROM = os.environ.get("CARECHARGE_BILLING_FROM", "2025-04-07")
 

@@ -12,7 +12,7 @@ from carecharge.apps.ledger.models import LedgerAccount
 from carecharge.core.identifiers import is_valid_account_reference
 from carecharge.core.money import MoneyError, parse_pounds
 
-from .models import Channel
+from .models import Channel, FileKind
 from .references import account_for_reference
 
 
@@ -180,3 +180,43 @@ class PaidForm(GovUKForm):
     cheque_number = forms.CharField(
         label="Cheque number", max_length=20, required=False, help_text="For a cheque only"
     )
+
+
+MAX_FILE_BYTES = 20 * 1024 * 1024
+
+
+class PaymentFileForm(GovUKForm):
+    file = forms.FileField(
+        label="Payment file",
+        help_text="A bank statement or a counter scheme's daily file, up to 20 MB.",
+        error_messages={
+            "required": "Choose the file to import",
+            "empty": "The selected file is empty",
+            "invalid": "Choose the file to import",
+        },
+    )
+    kind = forms.ChoiceField(
+        label="What kind of file is it?",
+        choices=FileKind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Say what kind of file it is"},
+    )
+    scheme = forms.ChoiceField(
+        label="Counter scheme", required=False, help_text="For a counter file only"
+    )
+
+    def __init__(self, *args: Any, schemes: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["scheme"].choices = [("", "Not a counter file")] + [(s, s) for s in schemes]  # type: ignore[attr-defined]
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_FILE_BYTES:
+            raise forms.ValidationError("The selected file must be smaller than 20 MB")
+        return upload
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("kind") == FileKind.COUNTER and not cleaned.get("scheme"):
+            self.add_error("scheme", "Choose the counter scheme the file is from")
+        return cleaned

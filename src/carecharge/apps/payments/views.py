@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse as url_for
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -17,7 +18,7 @@ from carecharge.apps.accounts.roles import CASEWORK_ROLES, Role, has_any_role, r
 from carecharge.core.money import format_pounds
 from carecharge.core.payments.allocation import AllocationError
 
-from . import allocations, presenters, queries, receipts, refunds
+from . import allocations, importing, presenters, queries, receipts, refunds
 from .forms import (
     ClearForm,
     DecisionForm,
@@ -25,10 +26,11 @@ from .forms import (
     InPersonForm,
     MoveForm,
     PaidForm,
+    PaymentFileForm,
     RefundForm,
     ReverseForm,
 )
-from .models import Channel, Refund
+from .models import Channel, PaymentFile, Refund
 
 VIEW_ROLES = CASEWORK_ROLES
 # Income officers bank and place money; seniors may too.
@@ -435,3 +437,64 @@ def refund_paid(request: HttpRequest, number: str) -> HttpResponse:
         else:
             return redirect("payments:refund", number=number)
     return _refund_page(request, number, paid_form=form)
+
+
+# --- Payment files ---------------------------------------------------------------------------
+
+
+@roles(EDIT_ROLES)
+@require_http_methods(["GET", "POST"])
+def import_file(request: HttpRequest) -> HttpResponse:
+    schemes = sorted((importing.layouts().get("counter") or {}).keys())
+    form = PaymentFileForm(request.POST or None, request.FILES or None, schemes=schemes)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            outcome = importing.import_payment_file(
+                data=upload.read(),
+                filename=str(upload.name or "payment-file"),
+                kind=form.cleaned_data["kind"],
+                scheme=form.cleaned_data.get("scheme") or "",
+                actor=request.user,
+            )
+        except importing.PaymentFileRefused as error:
+            form.add_error("file", f"The file was not imported, nothing was posted: {error}")
+        else:
+            found = outcome.file or outcome.duplicate_of
+            assert found is not None
+            suffix = "?again=1" if outcome.file is None else ""
+            return redirect(url_for("payments:file", args=[found.pk]) + suffix)
+    return render(
+        request,
+        "payments/import.html",
+        {
+            "form": form,
+            "problems": _problems(form),
+            "files": PaymentFile.objects.select_related("received_by")[:20],
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@roles(VIEW_ROLES)
+@require_GET
+def payment_file(request: HttpRequest, pk: int) -> HttpResponse:
+    found = PaymentFile.objects.filter(pk=pk).select_related("received_by").first()
+    if found is None:
+        raise Http404("No such payment file")
+    rows = [
+        presenters.receipt_row(r, queries.holder(r))
+        for r in queries.receipts().filter(file=found).order_by("line_number")
+    ]
+    counts = dict(found.counts)
+    return render(
+        request,
+        "payments/file.html",
+        {
+            "file": found,
+            "counts": counts,
+            "received": format_pounds(int(counts.get("received_pence", 0))),
+            "rows": rows,
+            "again": request.GET.get("again") == "1",
+        },
+    )

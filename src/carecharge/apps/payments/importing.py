@@ -1,0 +1,227 @@
+"""Importing payment files: bank statements (CSV, camt.053, MT940, BAI2) and counter schemes'
+daily files. The whole file is read and checked first; a file with any problem is refused with
+every problem named and nothing posted. Each credit line is matched to a debtor (by payment
+reference, then account reference, then the exact amount of a single open invoice) and posted;
+anything else goes to the unallocated queue. The same file, or the same bank transaction in
+another file, is never posted twice."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Sum
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from carecharge.apps.billing.models import Invoice, InvoiceKind
+from carecharge.apps.ledger.models import LedgerAccount
+from carecharge.apps.ledger.operations import account_for_person
+from carecharge.apps.people.models import ServiceUser
+from carecharge.core.receipts import matching
+from carecharge.core.receipts.bai2 import read_bai2
+from carecharge.core.receipts.camt053 import read_camt053
+from carecharge.core.receipts.counter import CounterLayout, Span, read_counter_file
+from carecharge.core.receipts.csv_statement import CsvLayout, read_csv_statement
+from carecharge.core.receipts.mt940 import read_mt940
+from carecharge.core.receipts.types import Channel as LineChannel
+from carecharge.core.receipts.types import Statement, StatementError, StatementLine
+
+from .models import Channel, FileKind, MatchRule, PaymentFile, PaymentReference, Receipt
+from .receipts import NewReceipt, post_receipts
+
+DEFAULT_LAYOUTS = Path(__file__).with_name("payment_layouts.yaml")
+RULES = {
+    matching.Rule.PAYMENT_REFERENCE: MatchRule.PAYMENT_REFERENCE,
+    matching.Rule.REFERENCE_WITHOUT_CHECK_DIGIT: MatchRule.ACCOUNT_REFERENCE,
+    matching.Rule.INVOICE_AMOUNT: MatchRule.SINGLE_INVOICE,
+    matching.Rule.UNALLOCATED: MatchRule.NONE,
+}
+
+
+class PaymentFileRefused(ValueError):
+    """The file was not imported; the message lists every problem."""
+
+
+@dataclass(slots=True)
+class ImportOutcome:
+    file: PaymentFile | None
+    duplicate_of: PaymentFile | None = None
+    receipts: list[Receipt] = field(default_factory=list)
+    duplicates: list[int] = field(default_factory=list)
+    """Line numbers of transactions already posted from an earlier file."""
+    debits: list[int] = field(default_factory=list)
+    """Line numbers of money going out (not receipts): returned Direct Debits, refunds..."""
+
+
+def layouts() -> dict[str, Any]:
+    path = Path(getattr(settings, "CARECHARGE_PAYMENT_LAYOUTS", "") or DEFAULT_LAYOUTS)
+    loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if not isinstance(loaded, dict):
+        raise PaymentFileRefused(f"{path.name}: the payment layouts file is not a mapping")
+    return loaded
+
+
+def _span(value: Any) -> Span | None:
+    if value is None:
+        return None
+    return Span(*value)
+
+
+def counter_layout(scheme: str) -> CounterLayout:
+    found = (layouts().get("counter") or {}).get(scheme)
+    if found is None:
+        known = ", ".join(sorted((layouts().get("counter") or {}).keys())) or "none"
+        raise PaymentFileRefused(f"scheme: no counter layout named {scheme!r} (known: {known})")
+    spans = {"record_type", "reference", "amount", "date", "trailer_count", "trailer_total",
+             "transaction_id", "channel"}  # fmt: skip
+    kwargs: dict[str, Any] = {k: (_span(v) if k in spans else v) for k, v in found.items()}
+    if "channel_codes" in kwargs:
+        kwargs["channel_codes"] = {k: LineChannel(v) for k, v in kwargs["channel_codes"].items()}
+    return CounterLayout(**kwargs)
+
+
+def csv_layout() -> tuple[CsvLayout, str]:
+    found = dict(layouts().get("bank_csv") or {})
+    account = str(found.pop("account", "") or "Bank account")
+    return CsvLayout(**found), account
+
+
+def read(kind: str, data: bytes, *, scheme: str = "") -> Statement:
+    """The file read and checked whole, or `PaymentFileRefused` with every problem."""
+    try:
+        if kind == FileKind.CSV:
+            layout, account = csv_layout()
+            return read_csv_statement(data, layout, account=account)
+        if kind == FileKind.CAMT053:
+            return read_camt053(data)
+        if kind == FileKind.MT940:
+            return read_mt940(data)
+        if kind == FileKind.BAI2:
+            return read_bai2(data)
+        if kind == FileKind.COUNTER:
+            return read_counter_file(data, counter_layout(scheme))
+    except StatementError as error:
+        raise PaymentFileRefused(str(error)) from None
+    except (TypeError, ValueError) as error:
+        raise PaymentFileRefused(f"layout: {error}") from None
+    raise PaymentFileRefused(f"kind: {kind!r} is not a payment file carecharge reads")
+
+
+def _debtors() -> tuple[dict[str, matching.DebtorRef], dict[str, int]]:
+    """Every debtor by payment reference, for matching, and each one's ledger account id
+    where it has one (a service user's is opened when first paid)."""
+    refs: dict[str, matching.DebtorRef] = {}
+    for pk, reference, surname in ServiceUser.objects.values_list(
+        "pk", "account_reference", "surname"
+    ):
+        refs[reference] = matching.DebtorRef(f"person:{pk}", reference, surname)
+    accounts: dict[str, int] = {}
+    for reference, account_id, name, person_id in PaymentReference.objects.values_list(
+        "reference", "account_id", "account__name", "account__person_id"
+    ):
+        if person_id is None:
+            refs[reference] = matching.DebtorRef(f"account:{account_id}", reference, name)
+        accounts[reference] = account_id
+    return refs, accounts
+
+
+def _open_invoices() -> list[matching.OpenInvoice]:
+    rows = (
+        Invoice.objects.filter(kind=InvoiceKind.INVOICE)
+        .annotate(allocated=Coalesce(Sum("allocations__amount_pence"), 0))
+        .values_list("number", "person__account_reference", "account__payment_reference__reference",
+                     "account__person_id", "total_pence", "allocated")
+    )  # fmt: skip
+    found = []
+    for number, person_ref, own_ref, person_id, total, allocated in rows:
+        if total - allocated <= 0:
+            continue
+        reference = person_ref if person_id is not None else own_ref
+        if reference:
+            found.append(matching.OpenInvoice(number, reference, total - allocated))
+    return found
+
+
+def _account(debtor: matching.DebtorRef) -> LedgerAccount:
+    kind, _, pk = debtor.debtor_id.partition(":")
+    if kind == "person":
+        return account_for_person(ServiceUser.objects.get(pk=int(pk)))
+    return LedgerAccount.objects.get(pk=int(pk))
+
+
+def _channel(line: StatementLine) -> str:
+    return Channel.BANK if line.channel == LineChannel.BANK else Channel.COUNTER
+
+
+def import_payment_file(
+    *, data: bytes, filename: str, kind: str, actor: Any, scheme: str = ""
+) -> ImportOutcome:
+    """Read, check, match and post a payment file (see the module's description)."""
+    digest = hashlib.sha256(data).hexdigest()
+    earlier = PaymentFile.objects.filter(sha256=digest).first()
+    if earlier is not None:
+        return ImportOutcome(file=None, duplicate_of=earlier)
+    statement = read(kind, data, scheme=scheme)
+    references, _ = _debtors()
+    invoices = matching.index_open_invoices(_open_invoices())
+    outcome = ImportOutcome(file=None)
+    keys = {matching.duplicate_key(line): line for line in statement.lines if line.amount > 0}
+    posted_before = set(
+        Receipt.objects.filter(duplicate_key__in=list(keys)).values_list("duplicate_key", flat=True)
+    )
+    new: list[NewReceipt] = []
+    for line in statement.lines:
+        if line.amount <= 0:
+            outcome.debits.append(line.line)
+            continue
+        key = matching.duplicate_key(line)
+        if key in posted_before:
+            outcome.duplicates.append(line.line)
+            continue
+        found = matching.match_receipt(line, references=references, open_invoices=invoices)
+        new.append(
+            NewReceipt(
+                channel=_channel(line),
+                received_on=line.booking_date,
+                amount_pence=line.amount,
+                duplicate_key=key,
+                payer_name=line.payer,
+                reference_text=line.narrative,
+                account=_account(found.debtor) if found.debtor is not None else None,
+                match_rule=RULES[found.rule],
+                match_trace=(*(step.finding for step in found.trace), found.reason),
+                named_invoice=found.invoice.number if found.invoice is not None else "",
+                line_number=line.line,
+            )
+        )
+    with transaction.atomic():
+        outcome.file = PaymentFile.objects.create(
+            kind=kind,
+            filename=filename[:200],
+            sha256=digest,
+            size_bytes=len(data),
+            received_at=timezone.now(),
+            received_by=actor if getattr(actor, "is_authenticated", False) else None,
+            statement_account=statement.account[:60],
+            period_start=statement.period_start,
+            period_end=statement.period_end,
+            opening_pence=statement.opening_balance,
+            closing_pence=statement.closing_balance,
+            counts={
+                "lines": len(statement.lines),
+                "receipts": len(new),
+                "matched": sum(1 for r in new if r.account is not None),
+                "unallocated": sum(1 for r in new if r.account is None),
+                "duplicates": len(outcome.duplicates),
+                "debits": len(outcome.debits),
+                "received_pence": sum(r.amount_pence for r in new),
+            },
+        )
+        outcome.receipts = post_receipts(new, actor=actor, file=outcome.file)
+    return outcome
