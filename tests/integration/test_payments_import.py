@@ -63,7 +63,7 @@ def test_a_statement_is_matched_posted_and_the_rest_queued(s: Scenario) -> None:
     assert outcome.file is not None
     assert outcome.file.counts == {
         "lines": 4, "receipts": 3, "matched": 2, "unallocated": 1, "duplicates": 0,
-        "debits": 1, "received_pence": 42_400,
+        "debits": 1, "settlements": 0, "received_pence": 42_400,
     }  # fmt: skip
     assert outcome.debits == [5]
     by_tx = {r.reference_text: r for r in outcome.receipts}
@@ -167,3 +167,24 @@ def test_the_command_imports_a_file_and_lists_the_queue(
     broken.write_bytes(HEADER.encode() + b"12/05/2025,X,1.00,A,TX7\r\n")
     with pytest.raises(CommandError, match=r"broken\.csv refused, nothing posted"):
         call_command("payments", "import", str(broken), "--kind", "csv", "--as", "charlie")
+
+
+def test_other_channels_settling_in_bulk_are_kept_for_reconciliation_not_posted(
+    s: Scenario,
+) -> None:
+    ada = s.people["ada"].account_reference
+    data = _csv(
+        f"12/05/2025,CARE {ada},20.00,A TESTER,TX1",
+        "12/05/2025,ALLPAY LTD SETTLEMENT 11MAY,310.50,ALLPAY,TX2",
+        "12/05/2025,REFUND RF000001,-15.00,,TX3",
+    )
+    outcome = importing.import_payment_file(
+        data=data, filename="m.csv", kind="csv", actor=s.officer
+    )
+    assert outcome.file is not None
+    assert [r.amount_pence for r in outcome.receipts] == [2_000]
+    assert outcome.settlements == [3] and outcome.debits == [4]
+    assert [(o["kind"], o["channel"], o["pence"]) for o in outcome.file.other_lines] == [
+        ("settlement", "counter", 31_050),
+        ("debit", "", -1_500),
+    ]

@@ -220,3 +220,25 @@ class PaymentFileForm(GovUKForm):
         if cleaned.get("kind") == FileKind.COUNTER and not cleaned.get("scheme"):
             self.add_error("scheme", "Choose the counter scheme the file is from")
         return cleaned
+
+
+class PeriodForm(GovUKForm):
+    start = DateField(label="From")
+    end = DateField(label="To")
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end and end < start:
+            self.add_error("end", "The end of the period must be on or after its start")
+        return cleaned
+
+
+class SignOffForm(GovUKForm):
+    note = forms.CharField(
+        label="Note",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        required=False,
+        help_text="Needed when there are differences: explain each (for example, timing).",
+    )

@@ -57,6 +57,8 @@ class ImportOutcome:
     """Line numbers of transactions already posted from an earlier file."""
     debits: list[int] = field(default_factory=list)
     """Line numbers of money going out (not receipts): returned Direct Debits, refunds..."""
+    settlements: list[int] = field(default_factory=list)
+    """Line numbers of other channels' money arriving in bulk (see `settlement_channel`)."""
 
 
 def layouts() -> dict[str, Any]:
@@ -111,6 +113,42 @@ def read(kind: str, data: bytes, *, scheme: str = "") -> Statement:
     except (TypeError, ValueError) as error:
         raise PaymentFileRefused(f"layout: {error}") from None
     raise PaymentFileRefused(f"kind: {kind!r} is not a payment file carecharge reads")
+
+
+SETTLEMENT_CHANNELS = ("counter", "direct_debit", "cash_and_cheques")
+
+
+def settlement_patterns() -> list[tuple[str, str]]:
+    """(text, channel) pairs: a statement credit containing the text is that channel's money
+    arriving in bulk, not a payer's own payment."""
+    found = []
+    for n, item in enumerate(layouts().get("settlements") or [], 1):
+        pattern = str((item or {}).get("pattern", "")).strip().upper()
+        channel = str((item or {}).get("channel", ""))
+        if not pattern or channel not in SETTLEMENT_CHANNELS:
+            raise PaymentFileRefused(
+                f"settlements item {n}: needs a pattern and a channel "
+                f"({', '.join(SETTLEMENT_CHANNELS)})"
+            )
+        found.append((pattern, channel))
+    return found
+
+
+def settlement_channel(line: StatementLine, patterns: list[tuple[str, str]]) -> str | None:
+    text = f"{line.narrative} {line.payer}".upper()
+    return next((channel for pattern, channel in patterns if pattern in text), None)
+
+
+def _other(line: StatementLine, kind: str, channel: str = "") -> dict[str, Any]:
+    return {
+        "line": line.line,
+        "date": line.booking_date.isoformat(),
+        "pence": line.amount,
+        "narrative": line.narrative[:200],
+        "kind": kind,
+        "channel": channel,
+        "key": matching.duplicate_key(line),
+    }
 
 
 def _debtors() -> tuple[dict[str, matching.DebtorRef], dict[str, int]]:
@@ -168,17 +206,25 @@ def import_payment_file(
     if earlier is not None:
         return ImportOutcome(file=None, duplicate_of=earlier)
     statement = read(kind, data, scheme=scheme)
+    patterns = settlement_patterns() if kind != FileKind.COUNTER else []
     references, _ = _debtors()
     invoices = matching.index_open_invoices(_open_invoices())
     outcome = ImportOutcome(file=None)
-    keys = {matching.duplicate_key(line): line for line in statement.lines if line.amount > 0}
+    keys = {matching.duplicate_key(line): line for line in statement.lines}
     posted_before = set(
         Receipt.objects.filter(duplicate_key__in=list(keys)).values_list("duplicate_key", flat=True)
     )
     new: list[NewReceipt] = []
+    others: list[dict[str, Any]] = []
     for line in statement.lines:
         if line.amount <= 0:
             outcome.debits.append(line.line)
+            others.append(_other(line, "debit"))
+            continue
+        channel = settlement_channel(line, patterns)
+        if channel is not None:
+            outcome.settlements.append(line.line)
+            others.append(_other(line, "settlement", channel))
             continue
         key = matching.duplicate_key(line)
         if key in posted_before:
@@ -220,8 +266,10 @@ def import_payment_file(
                 "unallocated": sum(1 for r in new if r.account is None),
                 "duplicates": len(outcome.duplicates),
                 "debits": len(outcome.debits),
+                "settlements": len(outcome.settlements),
                 "received_pence": sum(r.amount_pence for r in new),
             },
+            other_lines=others,
         )
         outcome.receipts = post_receipts(new, actor=actor, file=outcome.file)
     return outcome

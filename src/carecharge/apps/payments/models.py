@@ -70,6 +70,11 @@ class PaymentFile(models.Model):
     closing_pence = models.BigIntegerField(null=True, blank=True)
     # {"lines": 12, "receipts": 9, "matched": 7, "unallocated": 2, "duplicates": 1, "debits": 2}
     counts = models.JSONField(default=dict)
+    # Statement lines that are not receipts, kept for reconciliation: money out, and the
+    # settlements of other channels (a counter scheme's daily total, the Direct Debit credit,
+    # cash paid in). [{"line": 4, "date": "2025-05-12", "pence": -2000, "narrative": "...",
+    # "kind": "debit" | "settlement", "channel": "counter", "key": "..."}]
+    other_lines = models.JSONField(default=list)
 
     class Meta:
         ordering = ["-received_at", "-id"]
@@ -278,3 +283,27 @@ class Allocation(models.Model):
     def __str__(self) -> str:
         source = self.receipt or self.credit_note
         return f"{source} to {self.invoice or self.refund}: {self.amount_pence}p"
+
+
+class MonthEndReconciliation(models.Model):
+    """A reconciliation report as it was when prepared, kept with its hash, and signed off by
+    a senior officer who did not prepare it."""
+
+    period_start = models.DateField()
+    period_end = models.DateField()
+    figures = models.JSONField()
+    sha256 = models.CharField(max_length=64)
+    balanced = models.BooleanField()
+    prepared_at = models.DateTimeField()
+    prepared_by = models.ForeignKey("auth.User", on_delete=models.PROTECT, related_name="+")
+    signed_off_at = models.DateTimeField(null=True, blank=True)
+    signed_off_by = models.ForeignKey(
+        "auth.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    sign_off_note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-period_end", "-prepared_at"]
+
+    def __str__(self) -> str:
+        return f"Reconciliation {self.period_start:%d/%m/%Y} to {self.period_end:%d/%m/%Y}"

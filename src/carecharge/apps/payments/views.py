@@ -18,7 +18,7 @@ from carecharge.apps.accounts.roles import CASEWORK_ROLES, Role, has_any_role, r
 from carecharge.core.money import format_pounds
 from carecharge.core.payments.allocation import AllocationError
 
-from . import allocations, importing, presenters, queries, receipts, refunds
+from . import allocations, importing, presenters, queries, receipts, reconciliation, refunds
 from .forms import (
     ClearForm,
     DecisionForm,
@@ -27,10 +27,12 @@ from .forms import (
     MoveForm,
     PaidForm,
     PaymentFileForm,
+    PeriodForm,
     RefundForm,
     ReverseForm,
+    SignOffForm,
 )
-from .models import Channel, PaymentFile, Refund
+from .models import Channel, MonthEndReconciliation, PaymentFile, Refund
 
 VIEW_ROLES = CASEWORK_ROLES
 # Income officers bank and place money; seniors may too.
@@ -497,4 +499,81 @@ def payment_file(request: HttpRequest, pk: int) -> HttpResponse:
             "rows": rows,
             "again": request.GET.get("again") == "1",
         },
+    )
+
+
+# --- Reconciliation --------------------------------------------------------------------------
+
+RECONCILE_ROLES = frozenset({Role.FINANCE_OFFICER, Role.SENIOR_OFFICER, Role.AUDITOR})
+
+
+@roles(RECONCILE_ROLES)
+@require_http_methods(["GET", "POST"])
+def reconcile(request: HttpRequest) -> HttpResponse:
+    start, end = reconciliation.previous_month(timezone.localdate())
+    data = request.POST if request.method == "POST" else (request.GET or None)
+    form = PeriodForm(data, initial={"start": start, "end": end})
+    if form.is_valid():
+        start, end = form.cleaned_data["start"], form.cleaned_data["end"]
+    report = reconciliation.reconcile(start, end) if not form.errors else None
+    if request.method == "POST" and report is not None:
+        if not has_any_role(request.user, EDIT_ROLES):
+            return HttpResponse(status=403)
+        kept = reconciliation.prepare(start, end, actor=request.user)
+        return redirect("payments:reconciliation", pk=kept.pk)
+    return render(
+        request,
+        "payments/reconcile.html",
+        {
+            "form": form,
+            "problems": _problems(form) if form.errors else [],
+            "f": report.as_json() if report is not None else None,
+            "period_fields": [
+                (f"{name}_{part}", getattr(day, part))
+                for name, day in (("start", start), ("end", end))
+                for part in ("day", "month", "year")
+            ],
+            "kept": MonthEndReconciliation.objects.select_related("prepared_by", "signed_off_by")[
+                :12
+            ],
+            "may_edit": _may_edit(request),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@roles(RECONCILE_ROLES)
+@require_http_methods(["GET", "POST"])
+def kept_reconciliation(request: HttpRequest, pk: int) -> HttpResponse:
+    kept = (
+        MonthEndReconciliation.objects.select_related("prepared_by", "signed_off_by")
+        .filter(pk=pk)
+        .first()
+    )
+    if kept is None:
+        raise Http404("No such reconciliation")
+    form = SignOffForm(request.POST or None)
+    if request.method == "POST":
+        if not has_any_role(request.user, {Role.SENIOR_OFFICER}):
+            return HttpResponse(status=403)
+        if form.is_valid():
+            try:
+                reconciliation.sign_off(kept, actor=request.user, note=form.cleaned_data["note"])
+            except reconciliation.ReconciliationError as error:
+                _refused(form, error)
+            else:
+                return redirect("payments:reconciliation", pk=pk)
+    return render(
+        request,
+        "payments/reconciliation.html",
+        {
+            "kept": kept,
+            "f": kept.figures,
+            "form": form,
+            "problems": _problems(form),
+            "may_sign": has_any_role(request.user, {Role.SENIOR_OFFICER})
+            and kept.signed_off_at is None
+            and kept.prepared_by_id != request.user.pk,
+        },
+        status=400 if form.errors else 200,
     )

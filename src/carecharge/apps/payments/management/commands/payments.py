@@ -4,6 +4,7 @@
                                --as USER [--json]
     carecharge payments allocate [--as USER]       (allocate every account's unallocated money)
     carecharge payments unallocated [--json]        (the unallocated queue)
+    carecharge payments reconcile --from DATE --to DATE [--json] [--keep --as USER]
 
 Exit status 0 on success; 1 with every problem named when a file is refused (nothing posted).
 A file imported before is recognised and changes nothing.
@@ -12,6 +13,7 @@ A file imported before is recognised and changes nothing.
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +23,7 @@ from django.db.models import Exists, OuterRef
 
 from carecharge.apps.billing.models import Invoice, InvoiceKind
 from carecharge.apps.ledger.models import AccountKind, LedgerAccount
-from carecharge.apps.payments import allocations, importing, queries
+from carecharge.apps.payments import allocations, importing, queries, reconciliation
 from carecharge.apps.payments.models import AccountMove, FileKind, Receipt, SuspenseClearance
 from carecharge.core.money import format_pounds, to_decimal_string
 
@@ -53,6 +55,12 @@ class Command(BaseCommand):
         allocate.add_argument("--as", dest="username", metavar="USERNAME")
         queue = actions.add_parser("unallocated", help="list the unallocated queue")
         queue.add_argument("--json", action="store_true")
+        check = actions.add_parser("reconcile", help="ledger, bank and finance export for a period")
+        check.add_argument("--from", dest="start", required=True, metavar="DATE")
+        check.add_argument("--to", dest="end", required=True, metavar="DATE")
+        check.add_argument("--json", action="store_true")
+        check.add_argument("--keep", action="store_true", help="keep it for sign-off")
+        check.add_argument("--as", dest="username", metavar="USERNAME")
 
     def handle(self, *args: Any, **options: Any) -> None:
         getattr(self, f"_{options['action']}")(options)
@@ -103,7 +111,8 @@ class Command(BaseCommand):
             f"{format_pounds(counts['received_pence'])}: {counts['matched']} matched and posted "
             f"to accounts, {counts['unallocated']} to the unallocated queue; "
             f"{counts['duplicates']} already posted from an earlier file; "
-            f"{counts['debits']} payments out (not receipts)."
+            f"{counts['debits']} payments out and {counts.get('settlements', 0)} settlements of "
+            "other channels (not receipts)."
         )
 
     def _allocate(self, options: dict[str, Any]) -> None:
@@ -145,3 +154,33 @@ class Command(BaseCommand):
                 f"  {row['receipt']}  {row['received_on']}  £{row['amount']:>10}  "
                 f"{row['payer']}  {row['reference']}"
             )
+
+    def _reconcile(self, options: dict[str, Any]) -> None:
+        try:
+            start = date.fromisoformat(options["start"])
+            end = date.fromisoformat(options["end"])
+            report = reconciliation.reconcile(start, end)
+        except ValueError as error:
+            raise CommandError(f"--from/--to: {error}") from None
+        if options["keep"]:
+            actor = _user(options["username"])
+            if actor is None:
+                raise CommandError("--keep: say who prepares it with --as USERNAME")
+            kept = reconciliation.prepare(start, end, actor=actor)
+            self.stdout.write(f"Kept as reconciliation {kept.pk} for sign-off.")
+        if options["json"]:
+            self.stdout.write(json.dumps(report.as_json()))
+        else:
+            self.stdout.write(
+                f"Reconciliation {start} to {end}: into the bank "
+                f"{format_pounds(report.bank_in_pence)}, "
+                f"out {format_pounds(report.bank_out_pence)}; "
+                f"suspense {format_pounds(report.suspense_pence)}, queue "
+                f"{format_pounds(report.queue_pence)}."
+            )
+            if report.balanced:
+                self.stdout.write("It reconciles: no differences.")
+            for difference in report.differences:
+                self.stdout.write(f"  DIFFERENCE: {difference}")
+        if not report.balanced:
+            raise SystemExit(1)
