@@ -242,3 +242,23 @@ class SignOffForm(GovUKForm):
         required=False,
         help_text="Needed when there are differences: explain each (for example, timing).",
     )
+
+
+class ArrangementForm(GovUKForm):
+    account = ReferenceField()
+    kind = forms.ChoiceField(
+        label="What is it?",
+        choices=[("standing_order", "A standing order the payer set up"),
+                 ("payment_plan", "A payment plan agreed with the council")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Say whether it is a standing order or a payment plan"},
+    )  # fmt: skip
+    amount = PenceField(label="Amount of each payment")
+    frequency = forms.ChoiceField(
+        label="How often",
+        choices=[("weekly", "Weekly"), ("fortnightly", "Every two weeks"),
+                 ("four_weekly", "Every four weeks"), ("monthly", "Monthly")],
+        error_messages={"required": "Say how often it is paid"},
+    )  # fmt: skip
+    first_due = DateField(label="First payment due")
+    note = forms.CharField(label="Note", max_length=500, required=False)

@@ -307,3 +307,43 @@ class MonthEndReconciliation(models.Model):
 
     def __str__(self) -> str:
         return f"Reconciliation {self.period_start:%d/%m/%Y} to {self.period_end:%d/%m/%Y}"
+
+
+class ArrangementKind(models.TextChoices):
+    STANDING_ORDER = "standing_order", "Standing order"
+    PAYMENT_PLAN = "payment_plan", "Payment plan"
+
+
+class PaymentArrangement(models.Model):
+    """Money a debtor has said they will pay regularly: a standing order they set up with their
+    bank, or a payment plan agreed with the council. It is expected income; a missed instalment
+    is noticed. It is ended (with a reason), never edited: a changed amount is a new one."""
+
+    account = models.ForeignKey(
+        LedgerAccount, on_delete=models.PROTECT, related_name="payment_arrangements"
+    )
+    kind = models.CharField(max_length=16, choices=ArrangementKind.choices)
+    amount_pence = models.BigIntegerField()
+    frequency = models.CharField(
+        max_length=12,
+        choices=[("weekly", "Weekly"), ("fortnightly", "Every two weeks"),
+                 ("four_weekly", "Every four weeks"), ("monthly", "Monthly")],
+    )  # fmt: skip
+    first_due = models.DateField()
+    last_due = models.DateField(null=True, blank=True)
+    note = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField()
+    created_by = models.ForeignKey("auth.User", on_delete=models.PROTECT, related_name="+")
+    ended_on = models.DateField(null=True, blank=True)
+    ended_reason = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["first_due", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount_pence__gt=0), name="arrangements_are_for_money"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} of {self.amount_pence}p ({self.account.code})"

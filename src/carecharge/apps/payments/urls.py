@@ -16,6 +16,7 @@ urlpatterns = [
     path("files/<int:pk>/", views.payment_file, name="file"),
     path("reconciliation/", views.reconcile, name="reconcile"),
     path("reconciliation/<int:pk>/", views.kept_reconciliation, name="reconciliation"),
+    path("expected/", views.expected_income, name="expected"),
     path("refunds/", views.refund_list, name="refunds"),
     path("refunds/new/<str:reference>/", views.refund_request, name="refund_request"),
     path("refunds/<str:number>/", views.refund, name="refund"),

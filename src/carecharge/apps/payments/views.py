@@ -3,7 +3,7 @@ cash and cheques taken in person, and the day's banking."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
@@ -18,8 +18,18 @@ from carecharge.apps.accounts.roles import CASEWORK_ROLES, Role, has_any_role, r
 from carecharge.core.money import format_pounds
 from carecharge.core.payments.allocation import AllocationError
 
-from . import allocations, importing, presenters, queries, receipts, reconciliation, refunds
+from . import (
+    allocations,
+    expected,
+    importing,
+    presenters,
+    queries,
+    receipts,
+    reconciliation,
+    refunds,
+)
 from .forms import (
+    ArrangementForm,
     ClearForm,
     DecisionForm,
     FilterForm,
@@ -32,7 +42,7 @@ from .forms import (
     ReverseForm,
     SignOffForm,
 )
-from .models import Channel, MonthEndReconciliation, PaymentFile, Refund
+from .models import Channel, MonthEndReconciliation, PaymentArrangement, PaymentFile, Refund
 
 VIEW_ROLES = CASEWORK_ROLES
 # Income officers bank and place money; seniors may too.
@@ -574,6 +584,69 @@ def kept_reconciliation(request: HttpRequest, pk: int) -> HttpResponse:
             "may_sign": has_any_role(request.user, {Role.SENIOR_OFFICER})
             and kept.signed_off_at is None
             and kept.prepared_by_id != request.user.pk,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+# --- Expected income -------------------------------------------------------------------------
+
+
+@roles(VIEW_ROLES)
+@require_http_methods(["GET", "POST"])
+def expected_income(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    form = ArrangementForm(request.POST or None)
+    if request.method == "POST":
+        if not _may_edit(request):
+            return HttpResponse(status=403)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                expected.record_arrangement(
+                    account=data["account"], kind=data["kind"], amount_pence=data["amount"],
+                    frequency=data["frequency"], first_due=data["first_due"],
+                    note=data.get("note") or "", actor=request.user,
+                )  # fmt: skip
+            except expected.ArrangementError as error:
+                _refused(form, error)
+            else:
+                return redirect("payments:expected")
+    missed = [
+        {
+            "debtor": presenters.debtor_name(m.arrangement.account),
+            "kind": m.arrangement.get_kind_display(),
+            "due": m.instalment.due,
+            "amount": format_pounds(m.instalment.amount_pence),
+            "note": m.instalment.note,
+        }
+        for m in expected.missed(as_at=today, since=today - timedelta(days=90))
+    ]
+    weeks = [
+        {"week": week, "count": count, "amount": format_pounds(pence)}
+        for week, count, pence in expected.forecast(start=today, weeks=8)
+    ]
+    arrangements = [
+        {
+            "debtor": presenters.debtor_name(a.account),
+            "kind": a.get_kind_display(),
+            "amount": format_pounds(a.amount_pence),
+            "frequency": a.get_frequency_display(),
+            "first_due": a.first_due,
+            "ended_on": a.ended_on,
+        }
+        for a in PaymentArrangement.objects.select_related("account__person").order_by("-pk")[:200]
+    ]
+    return render(
+        request,
+        "payments/expected.html",
+        {
+            "form": form,
+            "problems": _problems(form),
+            "missed": missed,
+            "weeks": weeks,
+            "arrangements": arrangements,
+            "may_edit": _may_edit(request),
         },
         status=400 if form.errors else 200,
     )

@@ -4,6 +4,7 @@
                                --as USER [--json]
     carecharge payments allocate [--as USER]       (allocate every account's unallocated money)
     carecharge payments unallocated [--json]        (the unallocated queue)
+    carecharge payments missed [--json]             (standing order and plan instalments missed)
     carecharge payments reconcile --from DATE --to DATE [--json] [--keep --as USER]
 
 Exit status 0 on success; 1 with every problem named when a file is refused (nothing posted).
@@ -13,17 +14,18 @@ A file imported before is recognised and changes nothing.
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db.models import Exists, OuterRef
+from django.utils import timezone
 
 from carecharge.apps.billing.models import Invoice, InvoiceKind
 from carecharge.apps.ledger.models import AccountKind, LedgerAccount
-from carecharge.apps.payments import allocations, importing, queries, reconciliation
+from carecharge.apps.payments import allocations, expected, importing, queries, reconciliation
 from carecharge.apps.payments.models import AccountMove, FileKind, Receipt, SuspenseClearance
 from carecharge.core.money import format_pounds, to_decimal_string
 
@@ -55,6 +57,8 @@ class Command(BaseCommand):
         allocate.add_argument("--as", dest="username", metavar="USERNAME")
         queue = actions.add_parser("unallocated", help="list the unallocated queue")
         queue.add_argument("--json", action="store_true")
+        late = actions.add_parser("missed", help="instalments missed in the last 90 days")
+        late.add_argument("--json", action="store_true")
         check = actions.add_parser("reconcile", help="ledger, bank and finance export for a period")
         check.add_argument("--from", dest="start", required=True, metavar="DATE")
         check.add_argument("--to", dest="end", required=True, metavar="DATE")
@@ -184,3 +188,22 @@ class Command(BaseCommand):
                 self.stdout.write(f"  DIFFERENCE: {difference}")
         if not report.balanced:
             raise SystemExit(1)
+
+    def _missed(self, options: dict[str, Any]) -> None:
+        today = timezone.localdate()
+        rows = [
+            {
+                "account": m.arrangement.account.code,
+                "kind": m.arrangement.kind,
+                "due": m.instalment.due.isoformat(),
+                "amount": to_decimal_string(m.instalment.amount_pence),
+                "note": m.instalment.note,
+            }
+            for m in expected.missed(as_at=today, since=today - timedelta(days=90))
+        ]
+        if options["json"]:
+            self.stdout.write(json.dumps(rows))
+            return
+        self.stdout.write(f"{len(rows)} instalments missed in the last 90 days")
+        for row in rows:
+            self.stdout.write(f"  {row['account']}  {row['due']}  £{row['amount']}  {row['kind']}")
