@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.contrib.auth.models import Group
 from playwright.sync_api import Page, expect
 
 from carecharge.apps.accounts.roles import Role
@@ -23,6 +24,8 @@ pytestmark = pytest.mark.browser
 def council(transactional_db: None) -> dict[str, Any]:
     finance = staff("fran.finance", Role.FINANCE_OFFICER, "Fran")
     senior = staff("sid.senior", Role.SENIOR_OFFICER, "Sid")
+    for role in Role:  # earlier browser tests' flushes removed the groups the migration made
+        Group.objects.get_or_create(name=role)
     s = Scenario()
     ada = s.person("ada", born="1940-01-01")
     s.care("ada", HOME_CARE, units="10", cost="22.50", starts="2025-04-07")
