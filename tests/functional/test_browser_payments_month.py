@@ -69,6 +69,8 @@ def test_import_refund_and_reconcile_the_month(
     page.goto("/payments/import/")
     page.get_by_label("Payment file").set_input_files(str(statement))
     page.get_by_label("Bank statement (CSV)").check()
+    page.get_by_label("The statement covers from").fill("01/05/2025")
+    page.get_by_label("to", exact=True).fill("31/05/2025")
     page.get_by_role("button", name="Check and import the file").click()
     expect(page.locator("[data-field=summary]")).to_contain_text(
         "2 receipts totalling £245.00: 1 matched and posted to accounts, 1 put in the "
@@ -104,10 +106,14 @@ def test_import_refund_and_reconcile_the_month(
               "&end_day=31&end_month=5&end_year=2025")  # fmt: skip
     expect(page.locator("[data-figure=queue]")).to_have_text("£15.00")
     expect(page.locator("[data-figure=suspense]")).to_have_text("£15.00")
-    # The cheque refund is in the ledger but not yet on a bank statement: named, to explain.
-    expect(page.locator("[data-differences]")).to_contain_text(
+    # The cheque refund is in the ledger but not yet on a bank statement, and the May run's
+    # journal has not gone to the finance system: the two differences, each named.
+    differences = page.locator("[data-differences] li")
+    expect(differences).to_have_count(2)
+    expect(differences.nth(0)).to_contain_text(
         "Money out in the ledger on 2025-05-20 not on a statement: £30.00"
     )
+    expect(differences.nth(1)).to_contain_text("journal has not been exported")
     page.get_by_role("button", name="Keep this report for sign-off").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Reconciliation 1 May 2025 to 31 May 2025"
@@ -117,6 +123,6 @@ def test_import_refund_and_reconcile_the_month(
     other.goto(kept_url)
     other.get_by_role("button", name="Sign off the reconciliation").click()
     expect(other.locator(".govuk-error-summary")).to_contain_text("explain them")
-    other.get_by_label("Note").fill("Cheque 000321 cleared on 3 June: timing")
+    other.get_by_label("Note").fill("Cheque 000321 cleared on 3 June; May journal sent 2 June")
     other.get_by_role("button", name="Sign off the reconciliation").click()
     expect(other.locator("[data-signed]")).to_contain_text("Signed off by sid.senior")

@@ -35,6 +35,9 @@ PUBLIC = "public"
 READ = CASEWORK_ROLES
 EDIT = CASEWORK_EDIT_ROLES
 
+# Money in: income officers and their seniors take, place, move and refund payments.
+MONEY_IN = frozenset({Role.FINANCE_OFFICER, Role.SENIOR_OFFICER})
+
 EXPECTED: dict[str, frozenset[str] | str] = {
     "web:home": ALL_ROLES,
     "web:health": PUBLIC,
@@ -118,6 +121,24 @@ EXPECTED: dict[str, frozenset[str] | str] = {
     ),
     "billing:export_journal": frozenset({Role.FINANCE_OFFICER, Role.SENIOR_OFFICER, Role.AUDITOR}),
     "billing:export_invoices": frozenset({Role.FINANCE_OFFICER, Role.SENIOR_OFFICER, Role.AUDITOR}),
+    "payments:receipts": READ,
+    "payments:unallocated": READ,
+    "payments:banking": READ,
+    "payments:receipt": READ,
+    "payments:file": READ,
+    "payments:refunds": READ,
+    "payments:refund": READ,
+    "payments:expected": READ,
+    "payments:in_person": MONEY_IN,
+    "payments:import": MONEY_IN,
+    "payments:clear": MONEY_IN,
+    "payments:move": MONEY_IN,
+    "payments:reverse": MONEY_IN,
+    "payments:refund_request": MONEY_IN,
+    "payments:refund_decide": MONEY_IN,
+    "payments:refund_paid": MONEY_IN,
+    "payments:reconcile": frozenset({Role.FINANCE_OFFICER, Role.SENIOR_OFFICER, Role.AUDITOR}),
+    "payments:reconciliation": frozenset({Role.FINANCE_OFFICER, Role.SENIOR_OFFICER, Role.AUDITOR}),
 }
 
 
@@ -337,6 +358,52 @@ def billing_record(name: str, records: dict[str, Any]) -> Any:
     return invoice.run
 
 
+def payments_record(name: str, records: dict[str, Any]) -> Any:
+    """A receipt in the unallocated queue, its file, a refund waiting for a decision and a kept
+    reconciliation (for the payments pages), made when first needed."""
+    from django.contrib.auth.models import User
+    from django.utils import timezone
+
+    from carecharge.apps.ledger.operations import account_for_person
+    from carecharge.apps.payments import receipts
+    from carecharge.apps.payments.models import MonthEndReconciliation, PaymentFile, Refund
+
+    if "payments_receipt" not in records:
+        clerk = User.objects.create(username="payments.clerk")
+        records["payment_file"] = PaymentFile.objects.create(
+            kind="csv", filename="may.csv", sha256="0" * 64, size_bytes=1,
+            received_at=timezone.now(), counts={"receipts": 1},
+        )  # fmt: skip
+        [records["payments_receipt"]] = receipts.post_receipts(
+            [
+                receipts.NewReceipt(
+                    channel="bank", received_on=date(2026, 5, 12), amount_pence=1_000,
+                    duplicate_key="access:1",
+                )
+            ],
+            actor=None,
+            file=records["payment_file"],
+        )  # fmt: skip
+        records["refund"] = Refund.objects.create(
+            number="RF000001", account=account_for_person(records["person"]), amount_pence=100,
+            method="cheque", payee_name="Ada Lovelace", reason="Overpaid", state="requested",
+            requested_at=timezone.now(), requested_by=clerk,
+        )  # fmt: skip
+        records["kept_reconciliation"] = MonthEndReconciliation.objects.create(
+            period_start=date(2026, 5, 1), period_end=date(2026, 5, 31), figures={},
+            sha256="0" * 64, balanced=True, prepared_at=timezone.now(), prepared_by=clerk,
+        )  # fmt: skip
+    if name in {"payments:receipt", "payments:clear", "payments:move", "payments:reverse"}:
+        return records["payments_receipt"].number
+    if name in {"payments:refund", "payments:refund_decide", "payments:refund_paid"}:
+        return records["refund"].number
+    if name == "payments:refund_request":
+        return records["person"].account_reference
+    if name == "payments:file":
+        return records["payment_file"].pk
+    return records["kept_reconciliation"].pk
+
+
 def url_for(name: str, pattern: URLPattern, records: dict[str, Any]) -> str:
     from django.urls import reverse
 
@@ -361,6 +428,8 @@ def url_for(name: str, pattern: URLPattern, records: dict[str, Any]) -> str:
             values[key] = billing_record(name, records).pk
         elif name.startswith("billing:") and key == "code":
             values[key] = billing_record(name, records)
+        elif name.startswith("payments:"):
+            values[key] = payments_record(name, records)
         elif key == "person_pk":
             values[key] = records["person"].pk
         elif name == "documents:download":

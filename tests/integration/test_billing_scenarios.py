@@ -363,3 +363,26 @@ def _third_senior():
     user = User.objects.create(username="tom")
     user.groups.set(Group.objects.filter(name=Role.SENIOR_OFFICER))
     return user
+
+
+def test_a_flat_rate_price_named_outside_the_councils_prices_is_a_blocker(s: Scenario) -> None:
+    from carecharge.apps.billing.models import PreflightProblem
+    from carecharge.apps.care.models import Service
+
+    s.person("ada")
+    s.care("ada", MEALS, units="5", cost="6.00", starts="2025-04-07")
+    # Charging reads only the council's flat-rate prices: a price kept elsewhere would not
+    # be in the rules' fingerprint, so the run refuses it before charging anyone.
+    Service.objects.filter(charging_method="flat_rate").update(
+        flat_rate_rule="local.demo.council.meals_price"
+    )
+    run = s.preview("2025-05-04")
+    assert list(
+        PreflightProblem.objects.filter(run=run, severity="blocker").values_list(
+            "message", flat=True
+        )
+    ) == [
+        "Flat-rate service MEAL's price rule local.demo.council.meals_price is not one of the "
+        "council's flat-rate prices (local.demo.flat_rates....): charging cannot read it."
+    ]
+    assert s.status("ada", run) == "excluded"

@@ -130,3 +130,32 @@ def test_the_command_lists_missed_instalments(capsys: pytest.CaptureFixture[str]
         (first + timedelta(days=14)).isoformat(),
     ]  # fmt: skip
     assert {row["amount"] for row in rows} == {"15.00"}
+
+
+def test_a_receipt_moved_away_no_longer_pays_the_instalment_and_an_early_end_is_harmless() -> None:
+    s = Scenario()
+    s.person("ada")
+    s.person("bea")
+    ada = account_for_person(s.people["ada"])
+    today = timezone.localdate()
+    first = today - timedelta(days=30)
+    order = expected.record_arrangement(
+        account=ada, kind="standing_order", amount_pence=5_000, frequency="monthly",
+        first_due=first, actor=s.officer,
+    )  # fmt: skip
+    _pay(s, first, 5_000, "so:moved")
+    assert [i.paid_by is not None for i in expected.instalments(order, as_at=today)] == [True]
+    receipt = ada.receipts.get()
+    receipts.move_receipt(
+        receipt, to=account_for_person(s.people["bea"]), reason="Bea's money", actor=s.officer
+    )
+    assert [i.missed for i in expected.instalments(order, as_at=today)] == [True]
+
+    later = expected.record_arrangement(
+        account=ada, kind="payment_plan", amount_pence=1_000, frequency="weekly",
+        first_due=today + timedelta(days=10), actor=s.officer,
+    )  # fmt: skip
+    later = expected.end_arrangement(later, on=today, reason="Paid in full", actor=s.officer)
+    assert expected.instalments(later, as_at=today + timedelta(days=60)) == []
+    assert len(expected.missed(as_at=today)) == 1
+    assert sum(p for _, _, p in expected.forecast(start=today, weeks=4)) == 5_000

@@ -272,3 +272,18 @@ def test_a_reversed_receipt_leaves_its_invoices_owed_again(s: Scenario) -> None:
     other = account_for_person(s.person("bea"))
     with pytest.raises(receipts.ReceiptError, match="is already reversed"):
         receipts.move_receipt(receipt, to=other, reason="wrong account", actor=s.officer)
+
+
+def test_a_reversed_receipt_cannot_be_allocated_by_hand(s: Scenario) -> None:
+    account = _billed_twice(s)
+    [receipt] = receipts.post_receipts(
+        [_bank(20_000, key="bank:9", account=account)], actor=s.officer
+    )
+    receipts.reverse_receipt(receipt, reason="Bounced", effective_date=date(2025, 6, 14))
+    first = Invoice.objects.filter(account=account).order_by("number").first()
+    assert first is not None
+    with pytest.raises(ValueError, match="is reversed: it paid nothing"):
+        allocations.allocate_manually(
+            receipt, {first.number: 100}, reason="Payer asked", actor=s.officer
+        )
+    assert len(_owed(account)) == 2

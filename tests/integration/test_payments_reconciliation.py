@@ -10,7 +10,6 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from django.utils import timezone
 
 from carecharge.apps.billing.export import export_run
 from carecharge.apps.billing.invoices import issue_run
@@ -22,8 +21,8 @@ from carecharge.apps.payments.models import Channel
 from .billing_scenario import HOME_CARE, Scenario
 
 pytestmark = pytest.mark.django_db
-# From the month the money arrived to today, when the runs were posted (and exported).
-MAY = (date(2025, 5, 1), timezone.localdate())
+# May and June 2025: the run to 4 May is exported; a run to 1 June, when there is one, is not.
+MAY = (date(2025, 5, 1), date(2025, 6, 30))
 
 
 @pytest.fixture
@@ -72,7 +71,9 @@ def _month(s: Scenario) -> None:
         "16/05/2025,CASH AND CHEQUES PAID IN,50.00,,TX3",
         "28/05/2025,BACS REFUND A TESTER,-60.00,,TX4",
     )
-    importing.import_payment_file(data=statement, filename="may.csv", kind="csv", actor=s.officer)
+    importing.import_payment_file(
+        data=statement, filename="may.csv", kind="csv", actor=s.officer, period=MAY
+    )
     refund = refunds.request_refund(
         account=account_for_person(s.people["ada"]), amount_pence=6_000, method="bacs",
         payee_name="Ada Tester", sort_code="089999", account_number="66374958",
@@ -113,7 +114,7 @@ def test_every_difference_is_named(s: Scenario) -> None:
     s.bill("2025-06-01")
     report = reconciliation.reconcile(*MAY)
     assert report.queue_pence == report.suspense_pence == 1_234
-    assert [b.count for b in report.ageing] == [0, 0, 0, 0, 1]  # waiting since May 2025
+    assert [b.count for b in report.ageing] == [0, 0, 1, 0, 0]  # waiting since 20 May
     assert report.differences == [
         "Counter and card schemes: £162.34 of receipts, £150.00 reached the bank "
         "(difference -£12.34)",
@@ -137,7 +138,7 @@ def test_prepared_by_one_person_and_signed_off_by_another(s: Scenario) -> None:
 
 def test_a_report_with_differences_needs_a_note_to_be_signed_off(s: Scenario) -> None:
     s.bill("2025-06-01")  # posted, never exported
-    kept = reconciliation.prepare(date(2025, 1, 1), date.today(), actor=s.officer)
+    kept = reconciliation.prepare(date(2025, 1, 1), date(2025, 12, 31), actor=s.officer)
     assert not kept.balanced
     with pytest.raises(reconciliation.ReconciliationError, match="explain them"):
         reconciliation.sign_off(kept, actor=s.senior, note=" ")
@@ -200,3 +201,12 @@ def test_the_command_reconciles_and_exits_1_on_a_difference(
         call_command("payments", "reconcile", "--from", start, "--to", end)
     assert failed.value.code == 1
     assert "DIFFERENCE: Billing run" in capsys.readouterr().out
+
+
+def test_a_day_no_statement_covers_is_a_difference(s: Scenario) -> None:
+    _month(s)
+    report = reconciliation.reconcile(date(2025, 4, 20), date(2025, 7, 10))
+    assert [d for d in report.differences if "no statement covers" in d] == [
+        "Bank account Council collection account: no statement covers 20/04/2025 to 30/04/2025",
+        "Bank account Council collection account: no statement covers 01/07/2025 to 10/07/2025",
+    ]

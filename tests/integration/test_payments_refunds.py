@@ -135,3 +135,32 @@ def test_a_rejected_refund_leaves_the_credit_to_be_used(s: Scenario, finance: Us
     allocations.allocate_account(account)
     assert balance(account) == 14_000  # £200.00 for June less the £60.00 credit
     assert [i.outstanding_pence for i in allocations.open_invoices(account)] == [14_000]
+
+
+def test_credit_promised_to_a_refund_is_not_spent_on_a_new_invoice(
+    s: Scenario, finance: User
+) -> None:
+    account = _overpaid(s)  # £60.00 in credit
+    first = _ask(account, finance, pence=5_000)
+    second = _ask(account, finance, pence=1_000)
+    refunds.approve_refund(first, actor=s.senior)
+    refunds.approve_refund(second, actor=s.senior)
+    s.bill("2025-06-01")  # a £200.00 invoice: the £60.00 is kept for the refunds
+    assert allocations.allocate_account(account) == 0
+    assert [i.outstanding_pence for i in allocations.open_invoices(account)] == [20_000]
+    # The invoice means the account no longer has the credit: paying is refused.
+    with pytest.raises(refunds.RefundError, match=r"no longer has £50\.00 of unallocated credit"):
+        refunds.mark_paid(first, paid_on=date(2025, 6, 2), actor=finance)
+
+
+def test_two_refunds_cannot_both_be_approved_from_one_credit(s: Scenario, finance: User) -> None:
+    account = _overpaid(s)  # £60.00 in credit
+    first = _ask(account, finance, pence=5_000)
+    refunds.reject_refund(first, actor=s.senior, note="Asked for the wrong amount")
+    again = _ask(account, finance, pence=5_000)
+    other = _ask(account, finance, pence=1_000)
+    refunds.approve_refund(again, actor=s.senior)
+    refunds.approve_refund(other, actor=s.senior)
+    assert refunds.committed_pence(account) == 6_000
+    with pytest.raises(refunds.RefundError, match="in credit not already being refunded"):
+        _ask(account, finance, pence=1)

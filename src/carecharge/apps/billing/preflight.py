@@ -176,6 +176,12 @@ def service_with_no_price(ids: list[int], ctx: Context) -> Iterable[Problem]:
 def _flat_rate_problem(line: ct.ServiceLine, ctx: Context) -> str:
     if not line.flat_rate_rule:
         return f"Flat-rate service {line.service_code} names no price rule."
+    prices = f"local.{ctx.council}.flat_rates."
+    if not line.flat_rate_rule.startswith(prices):
+        return (
+            f"Flat-rate service {line.service_code}'s price rule {line.flat_rate_rule} is not "
+            f"one of the council's flat-rate prices ({prices}...): charging cannot read it."
+        )
     start = max(line.days.start, ctx.since)
     if start > line.days.end:
         return ""

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q, Sum
+from django.db.models import OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -76,22 +76,42 @@ def _credit_notes_with_money(account: LedgerAccount) -> list[tuple[Invoice, int]
     ]
 
 
-def _receipts_with_money(account: LedgerAccount) -> list[tuple[Receipt, int]]:
+def receipts_on(account_id: int) -> list[tuple[Receipt, int]]:
+    """Every receipt on the account now (not moved away, not reversed), oldest first, with
+    what of it is not yet allocated: a few queries, however many receipts the account has."""
+    last_move = AccountMove.objects.filter(receipt=OuterRef("pk")).order_by("-moved_at", "-id")
+    cleared = SuspenseClearance.objects.filter(receipt=OuterRef("pk"))
+    allocated = (
+        Allocation.objects.filter(receipt=OuterRef("pk"))
+        .values("receipt")
+        .annotate(total=Sum("amount_pence"))
+        .values("total")
+    )
     candidates = (
         Receipt.objects.filter(
-            Q(account=account) | Q(clearance__account=account) | Q(moves__to_account=account)
+            Q(account_id=account_id)
+            | Q(clearance__account_id=account_id)
+            | Q(moves__to_account_id=account_id)
+        )
+        .exclude(pk__in=ReceiptReversal.objects.values("receipt_id"))
+        .annotate(
+            moved_to=Subquery(last_move.values("to_account_id")[:1]),
+            cleared_to=Subquery(cleared.values("account_id")[:1]),
+            allocated=Coalesce(Subquery(allocated), 0),
         )
         .distinct()
         .order_by("received_on", "pk")
     )
-    found = []
+    found: list[tuple[Receipt, int]] = []
     for receipt in candidates:
-        if current_account_id(receipt) != account.pk:
-            continue
-        free = unallocated_pence(receipt)
-        if free > 0:
-            found.append((receipt, free))
+        holder = receipt.moved_to or receipt.cleared_to or receipt.account_id
+        if holder == account_id:
+            found.append((receipt, int(receipt.amount_pence - receipt.allocated)))
     return found
+
+
+def _receipts_with_money(account: LedgerAccount) -> list[tuple[Receipt, int]]:
+    return [(receipt, free) for receipt, free in receipts_on(account.pk) if free > 0]
 
 
 def credits_with_money(account: LedgerAccount) -> list[tuple[Receipt | Invoice, int]]:
@@ -131,13 +151,25 @@ def _write(
     )
 
 
+def _held_for_refunds(account: LedgerAccount) -> int:
+    from .models import Refund, RefundState
+
+    found = Refund.objects.filter(
+        account=account, state__in=[RefundState.REQUESTED, RefundState.APPROVED]
+    ).aggregate(total=Coalesce(Sum("amount_pence"), 0))
+    return int(found["total"])
+
+
 def allocate_account(account: LedgerAccount, *, actor: Any = None) -> int:
     """Allocate every receipt and credit note on the account with money not yet allocated to
-    its open invoices, oldest money to oldest invoices. Returns the pence allocated."""
+    its open invoices, oldest money to oldest invoices, less what refunds asked for or approved
+    will pay back (that money is kept for them). Returns the pence allocated."""
     total = 0
     with transaction.atomic():
         LedgerAccount.objects.select_for_update().filter(pk=account.pk).first()
         invoices = open_invoices(account)
+        if not invoices:
+            return 0
         sources: list[tuple[Any, Any, int, str]] = [
             (receipt.received_on, receipt, free, receipt.named_invoice)
             for receipt, free in _receipts_with_money(account)
@@ -146,6 +178,16 @@ def allocate_account(account: LedgerAccount, *, actor: Any = None) -> int:
             (note.issued_on, note, free, "") for note, free in _credit_notes_with_money(account)
         ]
         sources.sort(key=lambda s: (s[0], isinstance(s[1], Invoice), s[1].pk))
+        # The newest money is what a pending refund pays back: the oldest pays invoices.
+        held = _held_for_refunds(account)
+        for n in range(len(sources) - 1, -1, -1):
+            if held <= 0:
+                break
+            day, source, free, named = sources[n]
+            kept = min(free, held)
+            held -= kept
+            sources[n] = (day, source, free - kept, named)
+        sources = [s for s in sources if s[2] > 0]
         for _, source, free, named in sources:
             if not invoices:
                 break
@@ -211,9 +253,15 @@ def allocate_manually(
         raise ValueError(
             f"Receipt {receipt.number} is in the unallocated queue: put it on an account first"
         )
-    account = LedgerAccount.objects.get(pk=account_id)
     with transaction.atomic():
+        account = LedgerAccount.objects.select_for_update().get(pk=account_id)
+        receipt = Receipt.objects.select_for_update().get(pk=receipt.pk)
+        if ReceiptReversal.objects.filter(receipt=receipt).exists():
+            raise ValueError(f"Receipt {receipt.number} is reversed: it paid nothing")
+        refunded = receipt.allocations.filter(refund__isnull=False).aggregate(
+            total=Coalesce(Sum("amount_pence"), 0)
+        )["total"]
         unallocate(receipt, reason=f"Allocated again by hand: {reason.strip()}", actor=actor)
-        plan = check_manual(receipt.amount_pence, open_invoices(account), requested)
+        plan = check_manual(receipt.amount_pence - refunded, open_invoices(account), requested)
         _write(plan, receipt=receipt, automatic=False, reason=reason.strip(), actor=actor)
     return plan

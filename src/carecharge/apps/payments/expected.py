@@ -25,7 +25,8 @@ from carecharge.core.payments.schedule import (
     match_instalments,
 )
 
-from .models import ArrangementKind, PaymentArrangement, Receipt, ReceiptReversal
+from .allocations import receipts_on
+from .models import ArrangementKind, PaymentArrangement
 
 
 class ArrangementError(ValueError):
@@ -40,10 +41,13 @@ def grace_days(on: date) -> int:
     )
 
 
-def schedule_of(arrangement: PaymentArrangement) -> Schedule:
+def schedule_of(arrangement: PaymentArrangement) -> Schedule | None:
+    """Its schedule, or None when it ended before its first instalment fell due."""
     last = arrangement.last_due
     if arrangement.ended_on is not None:
         last = min(last, arrangement.ended_on) if last else arrangement.ended_on
+    if last is not None and last < arrangement.first_due:
+        return None
     return Schedule(
         arrangement.amount_pence, Frequency(arrangement.frequency), arrangement.first_due, last
     )
@@ -100,25 +104,24 @@ def end_arrangement(
 
 
 def _receipts_on(account_id: int) -> list[tuple[str, date, int]]:
-    found = (
-        Receipt.objects.filter(
-            Q(account_id=account_id)
-            | Q(clearance__account_id=account_id)
-            | Q(moves__to_account_id=account_id)
-        )
-        .exclude(pk__in=ReceiptReversal.objects.values("receipt_id"))
-        .distinct()
-        .values_list("number", "received_on", "amount_pence")
-    )
-    return list(found)
+    """Receipts on the account now (not moved away, not reversed)."""
+    return [
+        (receipt.number, receipt.received_on, receipt.amount_pence)
+        for receipt, _ in receipts_on(account_id)
+    ]
 
 
-def instalments(arrangement: PaymentArrangement, *, as_at: date) -> list[Instalment]:
+def instalments(
+    arrangement: PaymentArrangement, *, as_at: date, grace: int | None = None
+) -> list[Instalment]:
+    schedule = schedule_of(arrangement)
+    if schedule is None:
+        return []
     return match_instalments(
-        schedule_of(arrangement),
+        schedule,
         _receipts_on(arrangement.account_id),
         as_at=as_at,
-        grace_days=grace_days(as_at),
+        grace_days=grace_days(as_at) if grace is None else grace,
     )
 
 
@@ -131,9 +134,10 @@ class Missed:
 def missed(*, as_at: date, since: date | None = None) -> list[Missed]:
     """Every instalment missed by ``as_at`` (due on or after ``since``, when given)."""
     found = []
+    grace = grace_days(as_at)
     live = PaymentArrangement.objects.select_related("account__person").order_by("pk")
     for arrangement in live:
-        for instalment in instalments(arrangement, as_at=as_at):
+        for instalment in instalments(arrangement, as_at=as_at, grace=grace):
             if instalment.missed and (since is None or instalment.due >= since):
                 found.append(Missed(arrangement, instalment))
     return found
@@ -146,7 +150,10 @@ def forecast(*, start: date, weeks: int) -> list[tuple[date, int, int]]:
     for arrangement in PaymentArrangement.objects.filter(
         Q(ended_on__isnull=True) | Q(ended_on__gte=start)
     ):
-        for due in due_dates(schedule_of(arrangement), end):
+        schedule = schedule_of(arrangement)
+        if schedule is None:
+            continue
+        for due in due_dates(schedule, end):
             if due < start:
                 continue
             week = start + timedelta(days=7 * ((due - start).days // 7))

@@ -204,6 +204,20 @@ class PaymentFileForm(GovUKForm):
     scheme = forms.ChoiceField(
         label="Counter scheme", required=False, help_text="For a counter file only"
     )
+    covers_from = forms.DateField(
+        label="The statement covers from",
+        required=False,
+        input_formats=["%d/%m/%Y", "%Y-%m-%d"],
+        help_text="For a CSV statement: the first day you downloaded, like 01/05/2025",
+        error_messages={"invalid": "Enter a real date, like 01/05/2025"},
+    )
+    covers_to = forms.DateField(
+        label="to",
+        required=False,
+        input_formats=["%d/%m/%Y", "%Y-%m-%d"],
+        help_text="The last day you downloaded, like 31/05/2025",
+        error_messages={"invalid": "Enter a real date, like 31/05/2025"},
+    )
 
     def __init__(self, *args: Any, schemes: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -219,6 +233,8 @@ class PaymentFileForm(GovUKForm):
         cleaned = super().clean() or {}
         if cleaned.get("kind") == FileKind.COUNTER and not cleaned.get("scheme"):
             self.add_error("scheme", "Choose the counter scheme the file is from")
+        if bool(cleaned.get("covers_from")) != bool(cleaned.get("covers_to")):
+            self.add_error("covers_to", "Give both dates the statement covers, or neither")
         return cleaned
 
 

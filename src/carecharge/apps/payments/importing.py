@@ -8,7 +8,8 @@ another file, is never posted twice."""
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -135,7 +136,7 @@ def settlement_patterns() -> list[tuple[str, str]]:
 
 
 def settlement_channel(line: StatementLine, patterns: list[tuple[str, str]]) -> str | None:
-    text = f"{line.narrative} {line.payer}".upper()
+    text = line.narrative.upper()
     return next((channel for pattern, channel in patterns if pattern in text), None)
 
 
@@ -149,6 +150,24 @@ def _other(line: StatementLine, kind: str, channel: str = "") -> dict[str, Any]:
         "channel": channel,
         "key": matching.duplicate_key(line),
     }
+
+
+def _covered(statement: Statement, period: tuple[date, date] | None) -> tuple[date, date] | None:
+    """The dates the file covers: as given (every line must fall in them), else as the file
+    says, else its first and last lines' dates."""
+    days = [line.booking_date for line in statement.lines]
+    if period is not None:
+        if period[1] < period[0]:
+            raise PaymentFileRefused("period: the end is before the start")
+        if days and (min(days) < period[0] or max(days) > period[1]):
+            raise PaymentFileRefused(
+                f"period: the file has lines from {min(days)} to {max(days)}, outside "
+                f"{period[0]} to {period[1]}"
+            )
+        return period
+    if statement.period_start is not None and statement.period_end is not None:
+        return statement.period_start, statement.period_end
+    return (min(days), max(days)) if days else None
 
 
 def _debtors() -> tuple[dict[str, matching.DebtorRef], dict[str, int]]:
@@ -198,14 +217,25 @@ def _channel(line: StatementLine) -> str:
 
 
 def import_payment_file(
-    *, data: bytes, filename: str, kind: str, actor: Any, scheme: str = ""
+    *,
+    data: bytes,
+    filename: str,
+    kind: str,
+    actor: Any,
+    scheme: str = "",
+    period: tuple[date, date] | None = None,
 ) -> ImportOutcome:
-    """Read, check, match and post a payment file (see the module's description)."""
+    """Read, check, match and post a payment file (see the module's description).
+
+    ``period``: the dates a statement covers, for a format that does not say (a CSV export is
+    downloaded for dates the officer chose); otherwise its first and last lines' dates.
+    Reconciliation needs statements to cover every day of the period reconciled."""
     digest = hashlib.sha256(data).hexdigest()
     earlier = PaymentFile.objects.filter(sha256=digest).first()
     if earlier is not None:
         return ImportOutcome(file=None, duplicate_of=earlier)
     statement = read(kind, data, scheme=scheme)
+    covered = _covered(statement, period)
     patterns = settlement_patterns() if kind != FileKind.COUNTER else []
     references, _ = _debtors()
     invoices = matching.index_open_invoices(_open_invoices())
@@ -215,6 +245,7 @@ def import_payment_file(
         Receipt.objects.filter(duplicate_key__in=list(keys)).values_list("duplicate_key", flat=True)
     )
     new: list[NewReceipt] = []
+    debtors: list[matching.DebtorRef | None] = []
     others: list[dict[str, Any]] = []
     for line in statement.lines:
         if line.amount <= 0:
@@ -231,6 +262,7 @@ def import_payment_file(
             outcome.duplicates.append(line.line)
             continue
         found = matching.match_receipt(line, references=references, open_invoices=invoices)
+        debtors.append(found.debtor)
         new.append(
             NewReceipt(
                 channel=_channel(line),
@@ -239,7 +271,7 @@ def import_payment_file(
                 duplicate_key=key,
                 payer_name=line.payer,
                 reference_text=line.narrative,
-                account=_account(found.debtor) if found.debtor is not None else None,
+                account=None,  # the debtor's account is opened below, with the receipts
                 match_rule=RULES[found.rule],
                 match_trace=(*(step.finding for step in found.trace), found.reason),
                 named_invoice=found.invoice.number if found.invoice is not None else "",
@@ -247,6 +279,13 @@ def import_payment_file(
             )
         )
     with transaction.atomic():
+        # Accounts are opened (a service user's first payment) in the same transaction as
+        # the receipts: a refusal, or another import of the same file racing this one,
+        # leaves nothing behind.
+        new = [
+            replace(r, account=_account(debtor)) if debtor is not None else r
+            for r, debtor in zip(new, debtors, strict=True)
+        ]
         outcome.file = PaymentFile.objects.create(
             kind=kind,
             filename=filename[:200],
@@ -255,8 +294,8 @@ def import_payment_file(
             received_at=timezone.now(),
             received_by=actor if getattr(actor, "is_authenticated", False) else None,
             statement_account=statement.account[:60],
-            period_start=statement.period_start,
-            period_end=statement.period_end,
+            period_start=covered[0] if covered else None,
+            period_end=covered[1] if covered else None,
             opening_pence=statement.opening_balance,
             closing_pence=statement.closing_balance,
             counts={

@@ -56,7 +56,11 @@ def receipts(
             | Q(payer_name__icontains=cleaned)
             | Q(account__payment_reference__reference=cleaned)
             | Q(account__person__account_reference=cleaned)
-        )
+            | Q(clearance__account__person__account_reference=cleaned)
+            | Q(clearance__account__payment_reference__reference=cleaned)
+            | Q(moves__to_account__person__account_reference=cleaned)
+            | Q(moves__to_account__payment_reference__reference=cleaned)
+        ).distinct()
     return found.order_by("-received_on", "-pk")
 
 
@@ -118,7 +122,7 @@ def history(receipt: Receipt) -> ReceiptHistory:
         ),
         reversal=ReceiptReversal.objects.filter(receipt=receipt).first(),
         allocations=list(
-            Allocation.objects.select_related("invoice", "created_by")
+            Allocation.objects.select_related("invoice", "refund", "created_by")
             .filter(receipt=receipt)
             .order_by("created_at", "pk")
         ),
@@ -138,8 +142,10 @@ def banking(day: date) -> dict[str, Any]:
         row["channel"]: (row["n"], row["pence"])
         for row in on_day.values("channel").annotate(n=Count("pk"), pence=Sum("amount_pence"))
     }
+    # A cheque returned unpaid is not paid in (its reversal is recorded on its own day).
     paying_in = list(
         on_day.filter(channel__in=[Channel.CASH, Channel.CHEQUE])
+        .exclude(pk__in=ReceiptReversal.objects.values("receipt_id"))
         .select_related("account", "created_by")
         .order_by("channel", "number")
     )

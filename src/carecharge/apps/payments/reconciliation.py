@@ -234,7 +234,17 @@ def _statement_chain(report: Reconciliation, files: list[PaymentFile]) -> None:
                 "closing": found.closing_pence,
             }
         )
+    if not by_account and (report.bank_in_pence or report.bank_out_pence):
+        report.differences.append(
+            f"No bank statement covers {report.start:%d/%m/%Y} to {report.end:%d/%m/%Y}: "
+            "import the statements before reconciling"
+        )
     for account, chain in by_account.items():
+        for gap_from, gap_to in _gaps(chain, report.start, report.end):
+            report.differences.append(
+                f"Bank account {account}: no statement covers {gap_from:%d/%m/%Y} to "
+                f"{gap_to:%d/%m/%Y}"
+            )
         for earlier, later in itertools.pairwise(chain):
             if earlier.closing_pence is None or later.opening_pence is None:
                 continue
@@ -244,6 +254,22 @@ def _statement_chain(report: Reconciliation, files: list[PaymentFile]) -> None:
                     f"{format_pounds(later.opening_pence)} but {earlier.filename} closed at "
                     f"{format_pounds(earlier.closing_pence)}: a statement is missing or wrong"
                 )
+
+
+def _gaps(chain: list[PaymentFile], start: date, end: date) -> list[tuple[date, date]]:
+    """The days of start..end no statement in ``chain`` covers, as ranges."""
+    gaps = []
+    day = start
+    for found in sorted(chain, key=lambda f: (f.period_start, f.period_end)):
+        assert found.period_start is not None and found.period_end is not None
+        if found.period_start > day:
+            gaps.append((day, min(found.period_start - timedelta(days=1), end)))
+        day = max(day, found.period_end + timedelta(days=1))
+        if day > end:
+            break
+    if day <= end:
+        gaps.append((day, end))
+    return gaps
 
 
 def _queue(report: Reconciliation) -> None:
@@ -283,10 +309,11 @@ def _has(code: str) -> bool:
 def _exports(report: Reconciliation) -> None:
     from carecharge.apps.billing.export import ExportError, configured_layout, journal_file
 
+    # A month's runs are those billing to a date in it (the May run), whenever posted.
     runs = BillingRun.objects.filter(
         state=RunState.POSTED,
-        posted_at__date__gte=report.start,
-        posted_at__date__lte=report.end,
+        through_date__gte=report.start,
+        through_date__lte=report.end,
     ).order_by("pk")
     for run in runs:
         events = AuditEvent.objects.filter(
@@ -369,6 +396,13 @@ def prepare(start: date, end: date, *, actor: Any) -> MonthEndReconciliation:
     report = reconcile(start, end)
     figures = report.as_json()
     text = json.dumps(figures, sort_keys=True, separators=(",", ":"))
+    with transaction.atomic():
+        return _keep(start, end, report, figures, text, actor)
+
+
+def _keep(
+    start: date, end: date, report: Reconciliation, figures: dict[str, Any], text: str, actor: Any
+) -> MonthEndReconciliation:
     made = MonthEndReconciliation.objects.create(
         period_start=start,
         period_end=end,

@@ -183,11 +183,17 @@ def _decide(refund: Refund, *, actor: Any, approve: bool, note: str) -> Refund:
             )
         if not approve and not note.strip():
             raise RefundError("decision_note: say why the refund is rejected")
-        if approve and locked.amount_pence > credit_pence(locked.account):
-            raise RefundError(
-                f"Refund {locked.number}: the account no longer has "
-                f"{format_pounds(locked.amount_pence)} in credit"
-            )
+        LedgerAccount.objects.select_for_update().filter(pk=locked.account_id).first()
+        if approve:
+            approved = Refund.objects.filter(
+                account_id=locked.account_id, state=RefundState.APPROVED
+            ).aggregate(total=Coalesce(Sum("amount_pence"), 0))["total"]
+            available = credit_pence(locked.account) - int(approved)
+            if locked.amount_pence > available:
+                raise RefundError(
+                    f"Refund {locked.number}: the account has only {format_pounds(available)} "
+                    "in credit not already approved to be refunded"
+                )
         locked.state = RefundState.APPROVED if approve else RefundState.REJECTED
         locked.decided_at = timezone.now()
         locked.decided_by = actor
@@ -231,6 +237,27 @@ def mark_paid(
             )
         if locked.method == RefundMethod.CHEQUE and not cheque_number.strip():
             raise RefundError("cheque_number: give the number of the cheque sent")
+        if paid_on > timezone.localdate():
+            raise RefundError("paid_on: the date paid cannot be in the future")
+        account = LedgerAccount.objects.select_for_update().get(pk=locked.account_id)
+        free = sum(money for _, money in credits_with_money(account))
+        if locked.amount_pence > min(credit_pence(account), free):
+            raise RefundError(
+                f"Refund {locked.number}: the account no longer has "
+                f"{format_pounds(locked.amount_pence)} of unallocated credit to pay back (it "
+                "has paid an invoice since): reject this refund and ask again"
+            )
+        person = account.person
+        if person is not None and person.date_of_death is not None:
+            executor = executor_for(account)
+            same = executor is not None and (
+                " ".join(executor.name.split()).casefold() == locked.payee_name.casefold()
+            )
+            if not same:
+                raise RefundError(
+                    f"Refund {locked.number}: the person has died since it was asked for; "
+                    "it can only be paid to their executor: reject it and ask again"
+                )
         bank = ledger.system_account(AccountKind.BANK)
         posted = ledger.post(
             core.transfer(
@@ -265,6 +292,8 @@ def mark_paid(
 
 
 def _allocate_refund(refund: Refund, *, actor: Any) -> None:
+    """Set the account's unallocated money, oldest first, against the refund; all of it must
+    be found (checked before posting), or the refund would pay back money that paid invoices."""
     left = refund.amount_pence
     now = timezone.now()
     made = []
@@ -284,5 +313,10 @@ def _allocate_refund(refund: Refund, *, actor: Any) -> None:
                 created_at=now,
                 created_by=_user(actor),
             )
+        )
+    if left:
+        raise RefundError(
+            f"Refund {refund.number}: only {format_pounds(refund.amount_pence - left)} of the "
+            "account's credit is free to pay back"
         )
     Allocation.objects.bulk_create(made)

@@ -42,7 +42,14 @@ from .forms import (
     ReverseForm,
     SignOffForm,
 )
-from .models import Channel, MonthEndReconciliation, PaymentArrangement, PaymentFile, Refund
+from .models import (
+    Channel,
+    MonthEndReconciliation,
+    PaymentArrangement,
+    PaymentFile,
+    PaymentReference,
+    Refund,
+)
 
 VIEW_ROLES = CASEWORK_ROLES
 # Income officers bank and place money; seniors may too.
@@ -298,7 +305,7 @@ def refund_list(request: HttpRequest) -> HttpResponse:
             "credit": format_pounds(b.credit_pence),
             "committed": format_pounds(b.committed_pence),
             "available": format_pounds(b.available_pence),
-            "can_refund": b.available_pence > 0,
+            "can_refund": b.available_pence > 0 and bool(_reference(b.account)),
         }
         for b in refunds.credit_balances()
     ]
@@ -315,9 +322,12 @@ def refund_list(request: HttpRequest) -> HttpResponse:
 
 
 def _reference(account: Any) -> str:
-    from .references import reference_for
-
-    return reference_for(account)
+    """The payment reference to show, without giving one (a page that only reads writes
+    nothing): a service user's account reference, or the one already given."""
+    if account.person is not None:
+        return str(account.person.account_reference)
+    given = PaymentReference.objects.filter(account=account).values_list("reference", flat=True)
+    return given.first() or ""
 
 
 @roles(EDIT_ROLES)
@@ -328,7 +338,7 @@ def refund_request(request: HttpRequest, reference: str) -> HttpResponse:
     account = account_for_reference(reference)
     if account is None:
         raise Http404("No debtor has that payment reference")
-    credit = refunds.credit_pence(account) - refunds.committed_pence(account)
+    credit = max(0, refunds.credit_pence(account) - refunds.committed_pence(account))
     executor = refunds.executor_for(account)
     form = RefundForm(
         request.POST or None,
@@ -468,6 +478,11 @@ def import_file(request: HttpRequest) -> HttpResponse:
                 kind=form.cleaned_data["kind"],
                 scheme=form.cleaned_data.get("scheme") or "",
                 actor=request.user,
+                period=(
+                    (form.cleaned_data["covers_from"], form.cleaned_data["covers_to"])
+                    if form.cleaned_data.get("covers_from")
+                    else None
+                ),
             )
         except importing.PaymentFileRefused as error:
             form.add_error("file", f"The file was not imported, nothing was posted: {error}")

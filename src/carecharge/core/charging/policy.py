@@ -24,9 +24,14 @@ SUSPENSION_REASONS: Final = ("hospital", "holiday", "other")
 
 
 def charging_rule_prefixes(council: str) -> tuple[str, ...]:
-    """The only rules charging may read: national charging rules, the council's billing
-    policy and its flat-rate prices. Their hash is what a person's charges depend on."""
-    return ("england.charging.", f"local.{council}.billing.", f"local.{council}.flat_rates.")
+    """The only rules charging may read: national rounding, the council's billing policy and
+    its flat-rate prices. Their hash is what a person's charges depend on (the assessment
+    figures, uprated every April, reach charging through each person's assessment instead)."""
+    return (
+        "england.charging.rounding.",
+        f"local.{council}.billing.",
+        f"local.{council}.flat_rates.",
+    )
 
 
 def charging_rules_hash(book: RuleBook, council: str) -> str:

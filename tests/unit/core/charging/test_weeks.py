@@ -85,12 +85,12 @@ def test_a_window_before_the_rules_begin_is_refused(book: RuleBook) -> None:
 def test_charging_reads_only_rules_its_fingerprint_covers(book: RuleBook) -> None:
     rules = CouncilRules(book, COUNCIL)
     assert charging_rule_prefixes(COUNCIL) == (
-        "england.charging.",
+        "england.charging.rounding.",
         f"local.{COUNCIL}.billing.",
         f"local.{COUNCIL}.flat_rates.",
     )
     with pytest.raises(ChargingError) as refused:
         rules.flat_price("england.benefits.attendance_allowance.higher", date(2025, 4, 7), "L1")
     assert refused.value.field == "lines"
-    assert "is not a charging rule: charging reads only england.charging.*" in str(refused.value)
+    assert "is not a charging rule: charging reads only england.charging.rounding.*" in str(refused.value)
     assert charging_rules_hash(book, COUNCIL) == book.scoped_hash(charging_rule_prefixes(COUNCIL))

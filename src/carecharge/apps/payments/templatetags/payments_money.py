@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import template
 
 from carecharge.core.money import format_pounds
@@ -6,5 +8,8 @@ register = template.Library()
 
 
 @register.filter
-def pounds(pence: int) -> str:
-    return format_pounds(int(pence))
+def pounds(pence: Any) -> str:
+    """Pence as pounds; a figure missing from a kept report shows as a dash, not an error."""
+    if isinstance(pence, bool) or not isinstance(pence, int):
+        return "—"
+    return format_pounds(pence)

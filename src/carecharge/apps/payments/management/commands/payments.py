@@ -1,7 +1,7 @@
 """`carecharge payments`: payment files and the unallocated queue from the command line.
 
     carecharge payments import FILE --kind csv|camt053|mt940|bai2|counter [--scheme NAME]
-                               --as USER [--json]
+                               [--covers-from DATE --covers-to DATE] --as USER [--json]
     carecharge payments allocate [--as USER]       (allocate every account's unallocated money)
     carecharge payments unallocated [--json]        (the unallocated queue)
     carecharge payments missed [--json]             (standing order and plan instalments missed)
@@ -52,6 +52,8 @@ class Command(BaseCommand):
         load.add_argument("--kind", required=True, choices=FileKind.values)
         load.add_argument("--scheme", default="", help="counter scheme layout (allpay, paypoint)")
         load.add_argument("--as", dest="username", required=True, metavar="USERNAME")
+        load.add_argument("--covers-from", metavar="DATE", help="first day a CSV statement covers")
+        load.add_argument("--covers-to", metavar="DATE", help="last day a CSV statement covers")
         load.add_argument("--json", action="store_true")
         allocate = actions.add_parser("allocate", help="allocate unallocated money on accounts")
         allocate.add_argument("--as", dest="username", metavar="USERNAME")
@@ -76,10 +78,21 @@ class Command(BaseCommand):
         except OSError as error:
             raise CommandError(f"{path}: {error.strerror}") from None
         actor = _user(options["username"])
+        period = None
+        if options["covers_from"] or options["covers_to"]:
+            try:
+                period = (
+                    date.fromisoformat(options["covers_from"] or ""),
+                    date.fromisoformat(options["covers_to"] or ""),
+                )
+            except ValueError:
+                raise CommandError(
+                    "--covers-from/--covers-to: give both, like 2025-05-01"
+                ) from None
         try:
             outcome = importing.import_payment_file(
                 data=data, filename=path.name, kind=options["kind"], actor=actor,
-                scheme=options["scheme"],
+                scheme=options["scheme"], period=period,
             )  # fmt: skip
         except importing.PaymentFileRefused as error:
             raise CommandError(f"{path.name} refused, nothing posted: {error}") from None
