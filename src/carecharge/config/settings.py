@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "carecharge.apps.ledger",
     "carecharge.apps.billing",
     "carecharge.apps.payments",
+    "carecharge.apps.directdebit",
     "carecharge.apps.demo",
     "carecharge.apps.estimate",
     "carecharge.apps.uprating",

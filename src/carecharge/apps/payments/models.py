@@ -36,6 +36,7 @@ class MatchRule(models.TextChoices):
     ACCOUNT_REFERENCE = "account_reference", "Account reference"
     SINGLE_INVOICE = "single_invoice", "Exact amount of a single open invoice"
     OFFICER = "officer", "Chosen by an officer"
+    DIRECT_DEBIT = "direct_debit", "Direct Debit collection under the payer's mandate"
     NONE = "none", "Not matched: in the unallocated queue"
 
 

@@ -89,7 +89,12 @@ class _CareApplier:
                 self._create(Address(person=person, role=AddressRole.HOME, **home_values))
             self.counts["people_created"] += 1
             return
+        died_before = person.date_of_death
         changed = self._update(person, _person_values(record))
+        if died_before is None and person.date_of_death is not None:
+            from carecharge.apps.directdebit.operations import cancel_for_death
+
+            cancel_for_death(person, actor=self.actor, reason=self.reason)
         if home_values is not None:
             home = existing.homes.get(person.pk)
             if home is None:
