@@ -41,6 +41,9 @@ _GUARDS = [
         "carecharge.apps.billing.migrations.0002_charges_and_invoices_never_change"
     ),
     importlib.import_module("carecharge.apps.payments.migrations.0002_payments_never_change"),
+    importlib.import_module(
+        "carecharge.apps.directdebit.migrations.0002_directdebit_records_never_change"
+    ),
 ]
 
 

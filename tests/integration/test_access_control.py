@@ -137,6 +137,10 @@ EXPECTED: dict[str, frozenset[str] | str] = {
     "payments:refund_request": MONEY_IN,
     "payments:refund_decide": MONEY_IN,
     "payments:refund_paid": MONEY_IN,
+    "payments:refund_bacs": MONEY_IN,
+    "payments:refund_bacs_file": frozenset(
+        {Role.FINANCE_OFFICER, Role.SENIOR_OFFICER, Role.AUDITOR}
+    ),
     "payments:reconcile": frozenset({Role.FINANCE_OFFICER, Role.SENIOR_OFFICER, Role.AUDITOR}),
     "payments:reconciliation": frozenset({Role.FINANCE_OFFICER, Role.SENIOR_OFFICER, Role.AUDITOR}),
 }
@@ -401,6 +405,17 @@ def payments_record(name: str, records: dict[str, Any]) -> Any:
         return records["person"].account_reference
     if name == "payments:file":
         return records["payment_file"].pk
+    if name == "payments:refund_bacs_file":
+        from carecharge.apps.directdebit.models import BacsFile
+
+        if "refund_file" in records:
+            return records["refund_file"].pk
+        made = records["refund_file"] = BacsFile.objects.create(
+            kind="refunds", sun="999901", serial_number=1, processing_day=date(2026, 5, 5),
+            created_on=date(2026, 5, 1), text="", sha256="1" * 64, control_report="",
+            item_count=0, total_pence=0, created_at=timezone.now(),
+        )  # fmt: skip
+        return made.pk
     return records["kept_reconciliation"].pk
 
 

@@ -164,3 +164,37 @@ def test_two_refunds_cannot_both_be_approved_from_one_credit(s: Scenario, financ
     assert refunds.committed_pence(account) == 6_000
     with pytest.raises(refunds.RefundError, match="in credit not already being refunded"):
         _ask(account, finance, pence=1)
+
+
+def test_approved_bacs_refunds_are_paid_in_one_checked_standard_18_credit_file(
+    s: Scenario, finance: User
+) -> None:
+    from django.utils import timezone
+
+    from carecharge.core.bacs.calendar import add_processing_days, england_and_wales_bank_holidays
+    from carecharge.core.bacs.standard18_check import check_standard18
+
+    account = _overpaid(s)  # £60.00 in credit
+    first = _ask(account, finance, pence=4_000)
+    second = _ask(account, finance, pence=2_000, sort_code="20-29-59", account_number="63748472",
+                  payee_name="Ada Tester")  # fmt: skip
+    with pytest.raises(refunds.RefundError, match="RF000001, RF000002 are not approved"):
+        refunds.pay_by_bacs([first, second], processing_day=date(2026, 12, 1), actor=finance)
+    refunds.approve_refund(first, actor=s.senior)
+    refunds.approve_refund(second, actor=s.senior)
+    today = timezone.localdate()
+    holidays = england_and_wales_bank_holidays(range(today.year, today.year + 2))
+    processing = add_processing_days(today, 2, bank_holidays=holidays)
+
+    made = refunds.pay_by_bacs([second, first], processing_day=processing, actor=finance)
+
+    report = check_standard18(made.text.encode("ascii"), bank_holidays=holidays, submitted_on=today)
+    assert [(i.transaction_code, i.reference.strip(), i.amount_pence) for i in report.items] == [
+        ("99", "REFUND RF000001", 4_000),
+        ("99", "REFUND RF000002", 2_000),
+    ]
+    assert (report.contra_count, report.contra_total_pence) == (1, 6_000)
+    for refund in (first, second):
+        refund.refresh_from_db()
+        assert refund.state == RefundState.PAID and refund.bacs_file_sha256 == made.sha256
+    assert balance(account) == 0

@@ -301,3 +301,36 @@ def test_a_bank_statement_is_uploaded_matched_and_recognised_the_second_time(
     )
     assert counter.status_code == 400
     assert "Choose the counter scheme the file is from" in _text(counter)
+
+
+def test_approved_bacs_refunds_are_paid_in_a_file_from_the_refunds_page(s: Scenario) -> None:
+    from carecharge.apps.payments import refunds
+    from carecharge.apps.payments.models import RefundState
+
+    ada = account_for_person(s.people["ada"])
+    receipts.record_in_person(
+        channel=Channel.CASH, account=ada, amount_pence=23_000,
+        received_on=date(2025, 5, 14), actor=s.officer,
+    )  # fmt: skip
+    fiona = _user("fiona", Role.FINANCE_OFFICER)
+    refund = refunds.request_refund(
+        account=ada, amount_pence=3_000, method="bacs", payee_name="Ada Tester",
+        sort_code="089999", account_number="66374958", reason="Overpaid", actor=fiona,
+    )  # fmt: skip
+    finance = _client(fiona)
+    assert "Make the Bacs refund file" not in finance.get("/payments/refunds/").content.decode()
+    refunds.approve_refund(refund, actor=s.senior)
+    assert "1 approved refund to pay by Bacs" in _text(finance.get("/payments/refunds/"))
+
+    made = finance.post("/payments/refunds/bacs/")
+    assert made.status_code == 302
+    page = _text(finance.get(made["Location"]))
+    assert "1 refund, £30.00" in page
+    download = finance.get(made["Location"] + "?download=1")
+    assert download["Content-Disposition"].startswith('attachment; filename="refunds-')
+    assert all(len(line) in (80, 100) for line in download.content.decode().splitlines())
+    refund.refresh_from_db()
+    assert refund.state == RefundState.PAID
+    again = finance.post("/payments/refunds/bacs/")
+    assert again.status_code == 400
+    assert "Choose at least one approved Bacs refund to pay" in _text(again)

@@ -94,6 +94,7 @@ class Mandate(models.Model):
 class FileKind(models.TextChoices):
     AUDDIS = "auddis", "AUDDIS instructions"
     COLLECTIONS = "collections", "Direct Debit collections"
+    REFUNDS = "refunds", "Refunds by Bacs credit"
 
 
 class BacsFile(models.Model):

@@ -320,3 +320,58 @@ def _allocate_refund(refund: Refund, *, actor: Any) -> None:
             "account's credit is free to pay back"
         )
     Allocation.objects.bulk_create(made)
+
+
+def pay_by_bacs(
+    chosen: list[Refund], *, processing_day: date, actor: Any, today: date | None = None
+) -> Any:
+    """Pay approved Bacs refunds in one Standard 18 credit file (code 99 to each payee, one
+    code 17 contra from the council's collection account), checked by the validator before it
+    is kept; each refund is then posted as paid that day. All or nothing."""
+    # The Bacs files, the council's Service User Number and its bank account belong to Direct
+    # Debit; refunds borrow them.
+    from carecharge.apps.directdebit.files import store_file
+    from carecharge.apps.directdebit.models import FileKind
+    from carecharge.apps.directdebit.policy import DirectDebitError, policy_on
+    from carecharge.core.bacs.standard18 import Standard18Item
+
+    day = today or timezone.localdate()
+    if not chosen:
+        raise RefundError("Choose at least one approved Bacs refund to pay")
+    wrong = [r.number for r in chosen if r.method != RefundMethod.BACS]
+    if wrong:
+        raise RefundError(f"Refunds {', '.join(wrong)} are not paid by Bacs")
+    try:
+        with transaction.atomic():
+            locked = list(
+                Refund.objects.select_for_update()
+                .filter(pk__in=[r.pk for r in chosen])
+                .order_by("number")
+            )
+            waiting = [r.number for r in locked if r.state != RefundState.APPROVED]
+            if waiting:
+                raise RefundError(f"Refunds {', '.join(waiting)} are not approved")
+            items = [
+                Standard18Item(
+                    sort_code=r.sort_code,
+                    account_number=r.account_number,
+                    payer_name=r.payee_name.upper()[:18],
+                    transaction_code="99",
+                    amount_pence=r.amount_pence,
+                    reference=f"REFUND {r.number}",
+                )
+                for r in sorted(locked, key=lambda r: r.number)
+            ]
+            made = store_file(
+                kind=FileKind.REFUNDS,
+                items=items,
+                processing_day=processing_day,
+                created_on=day,
+                policy=policy_on(day),
+                actor=actor,
+            )
+            for refund in locked:
+                mark_paid(refund, paid_on=day, actor=actor, bacs_file_sha256=made.sha256)
+    except DirectDebitError as error:
+        raise RefundError(str(error)) from None
+    return made

@@ -317,6 +317,7 @@ def refund_list(request: HttpRequest) -> HttpResponse:
             "balances": balances,
             "refunds": [presenters.refund_row(r) for r in found],
             "may_edit": _may_edit(request),
+            "bacs_waiting": Refund.objects.filter(state="approved", method="bacs").count(),
         },
     )
 
@@ -664,4 +665,48 @@ def expected_income(request: HttpRequest) -> HttpResponse:
             "may_edit": _may_edit(request),
         },
         status=400 if form.errors else 200,
+    )
+
+
+@roles(EDIT_ROLES)
+@require_http_methods(["POST"])
+def refund_bacs(request: HttpRequest) -> HttpResponse:
+    """Pay every approved Bacs refund in one Standard 18 credit file."""
+    from carecharge.apps.directdebit.policy import bank_holidays
+    from carecharge.core.bacs.calendar import add_processing_days
+
+    today = timezone.localdate()
+    waiting = list(Refund.objects.filter(state="approved", method="bacs").order_by("number"))
+    processing = add_processing_days(today, 2, bank_holidays=bank_holidays(today))
+    try:
+        made = refunds.pay_by_bacs(waiting, processing_day=processing, actor=request.user)
+    except refunds.RefundError as error:
+        return render(
+            request,
+            "payments/refunds_refused.html",
+            {"message": str(error)},
+            status=400,
+        )
+    return redirect("payments:refund_bacs_file", pk=made.pk)
+
+
+@roles(EDIT_ROLES | {Role.AUDITOR})
+@require_GET
+def refund_bacs_file(request: HttpRequest, pk: int) -> HttpResponse:
+    from carecharge.apps.directdebit.models import BacsFile
+
+    found = BacsFile.objects.filter(pk=pk, kind="refunds").first()
+    if found is None:
+        raise Http404("No such refund file")
+    if request.GET.get("download") == "1":
+        response = HttpResponse(found.text, content_type="text/plain; charset=us-ascii")
+        response["Content-Disposition"] = (
+            f'attachment; filename="refunds-{found.serial_number:06d}.txt"'
+        )
+        return response
+    paid = Refund.objects.filter(bacs_file_sha256=found.sha256).select_related("account__person")
+    return render(
+        request,
+        "payments/refund_file.html",
+        {"file": found, "refunds": [presenters.refund_row(r) for r in paid]},
     )
