@@ -205,7 +205,8 @@ def test_the_invoice_file_gives_each_bill_as_it_was_sent(run: BillingRun) -> Non
     assert found[1][0:2] == ["CRN", "CRN000001"]
     assert found[1][-1] == "-34.20"
     assert found[4][4] == "QWE"
-    assert found[4][12:14] == ["PO-12345", "INV000003"]
+    # The ICB's purchase order, and the payment reference it was given when billed.
+    assert found[4][12:14] == ["PO-12345", "90000001"]
     # A later change of name and address does not change what the file says was sent.
     ServiceUser.objects.filter(account_reference="00000018").update(surname="Smith")
     assert export.invoice_file(run, export.configured_layout()).content == first.content

@@ -313,7 +313,8 @@ def test_a_top_up_payer_and_an_organisation_are_billed_at_their_own_address(
     data = snapshot_of(top_up)
     assert data["recipient"]["name"] == "Mr John Cavell"
     assert data["recipient"]["address_lines"] == ["8 Mill Lane", "Oakley", "OK1 1AA"]
-    assert data["payment_reference"] == "INV000001"
+    # The payer's own payment reference (the first given to a debtor who is not a service user).
+    assert data["payment_reference"] == "90000001"
     assert data["debtor"] == {
         "kind": "third_party",
         "name": "Mr John Cavell",

@@ -60,12 +60,15 @@ def council_for_bills(on: date) -> dict[str, Any]:
 
 
 def payment_reference(invoice: Invoice) -> str:
-    """What the payer quotes with a payment. The person's account reference (8 digits with a
-    check digit, decision 0002) for their own bills; a top-up payer or an organisation has no
-    reference of their own yet, so they quote the invoice number."""
+    """What the payer quotes with a payment: the debtor's payment reference (8 digits with a
+    check digit, decision 0008). For the person's own bills it is their account reference; a
+    top-up payer or an organisation is given theirs the first time it is needed."""
     if invoice.debtor == PERSON:
         return invoice.person.account_reference
-    return invoice.number
+    # Payments builds on billing; billing asks it only for this, when an invoice is issued.
+    from carecharge.apps.payments.references import reference_for
+
+    return reference_for(invoice.account)
 
 
 def _revision_dates(records: list[ChargeRecord]) -> dict[int, date]:
