@@ -134,6 +134,7 @@ EXPECTED: dict[str, frozenset[str] | str] = {
     "payments:clear": MONEY_IN,
     "payments:move": MONEY_IN,
     "payments:reverse": MONEY_IN,
+    "payments:split": MONEY_IN,
     "payments:refund_request": MONEY_IN,
     "payments:refund_decide": MONEY_IN,
     "payments:refund_paid": MONEY_IN,
@@ -397,6 +398,18 @@ def payments_record(name: str, records: dict[str, Any]) -> Any:
             period_start=date(2026, 5, 1), period_end=date(2026, 5, 31), figures={},
             sha256="0" * 64, balanced=True, prepared_at=timezone.now(), prepared_by=clerk,
         )  # fmt: skip
+    if name == "payments:split":  # a receipt on an account (the queued one has none)
+        if "placed_receipt" not in records:
+            [records["placed_receipt"]] = receipts.post_receipts(
+                [
+                    receipts.NewReceipt(
+                        channel="bank", received_on=date(2026, 5, 12), amount_pence=500,
+                        duplicate_key="access:2", account=account_for_person(records["person"]),
+                    )
+                ],
+                actor=None,
+            )  # fmt: skip
+        return records["placed_receipt"].number
     if name in {"payments:receipt", "payments:clear", "payments:move", "payments:reverse"}:
         return records["payments_receipt"].number
     if name in {"payments:refund", "payments:refund_decide", "payments:refund_paid"}:

@@ -334,3 +334,35 @@ def test_approved_bacs_refunds_are_paid_in_a_file_from_the_refunds_page(s: Scena
     again = finance.post("/payments/refunds/bacs/")
     assert again.status_code == 400
     assert "Choose at least one approved Bacs refund to pay" in _text(again)
+
+
+def test_a_receipt_is_split_by_hand_across_invoices(s: Scenario) -> None:
+    s.bill("2025-06-01")  # a second £200.00 invoice
+    ada = account_for_person(s.people["ada"])
+    receipt = receipts.record_in_person(
+        channel=Channel.CASH, account=ada, amount_pence=10_000,
+        received_on=date(2025, 6, 5), actor=s.officer,
+    )  # fmt: skip
+    from carecharge.apps.billing.models import Invoice
+
+    first, second = Invoice.objects.filter(account=ada).order_by("number")
+    finance = _client(_user("fiona", Role.FINANCE_OFFICER))
+    url = f"/payments/receipts/{receipt.number}/split/"
+    assert finance.get(url).status_code == 200
+    too_much = finance.post(
+        url, {"invoice_1": second.number, "amount_1": "250.00", "reason": "Payer asked"}
+    )
+    assert too_much.status_code == 400
+    assert "is more than the £200.00 it owes" in _text(too_much)
+    done = finance.post(
+        url,
+        {
+            "invoice_1": second.number, "amount_1": "60.00",
+            "invoice_2": first.number, "amount_2": "40.00", "reason": "Payer asked",
+        },
+    )  # fmt: skip
+    assert done.status_code == 302
+    from carecharge.apps.payments import allocations
+
+    owed = {i.number: i.outstanding_pence for i in allocations.open_invoices(ada)}
+    assert owed == {first.number: 16_000, second.number: 14_000}

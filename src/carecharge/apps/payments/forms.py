@@ -278,3 +278,48 @@ class ArrangementForm(GovUKForm):
     )  # fmt: skip
     first_due = DateField(label="First payment due")
     note = forms.CharField(label="Note", max_length=500, required=False)
+
+
+SPLIT_ROWS = 5
+
+
+class SplitForm(GovUKForm):
+    """An officer's own split of a receipt across the account's invoices (up to five)."""
+
+    reason = forms.CharField(
+        label="Why is it split this way?",
+        max_length=500,
+        error_messages={"required": "Say why the receipt is allocated by hand"},
+    )
+
+    def __init__(self, *args: Any, invoices: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = [("", "Choose an invoice")] + [(n, n) for n in invoices]
+        for n in range(1, SPLIT_ROWS + 1):
+            self.fields[f"invoice_{n}"] = forms.ChoiceField(
+                label=f"Invoice {n}", choices=choices, required=False
+            )
+            self.fields[f"amount_{n}"] = forms.CharField(
+                label=f"Amount {n}", required=False, max_length=20
+            )
+
+    def requested(self) -> dict[str, int]:
+        """{invoice number: pence}, or form errors on the rows that cannot be read."""
+        found: dict[str, int] = {}
+        for n in range(1, SPLIT_ROWS + 1):
+            number = self.cleaned_data.get(f"invoice_{n}") or ""
+            text = (self.cleaned_data.get(f"amount_{n}") or "").strip()
+            if not number and not text:
+                continue
+            if not number:
+                self.add_error(f"invoice_{n}", f"Row {n}: choose the invoice")
+                continue
+            try:
+                pence = parse_pounds(text)
+            except MoneyError as error:
+                self.add_error(f"amount_{n}", f"Row {n}: {error}")
+                continue
+            found[number] = found.get(number, 0) + pence
+        if not found and not self.errors:
+            self.add_error(None, "Give at least one invoice and amount")
+        return found

@@ -12,6 +12,7 @@ urlpatterns = [
     path("receipts/<str:number>/clear/", views.clear, name="clear"),
     path("receipts/<str:number>/move/", views.move, name="move"),
     path("receipts/<str:number>/reverse/", views.reverse, name="reverse"),
+    path("receipts/<str:number>/split/", views.split, name="split"),
     path("import/", views.import_file, name="import"),
     path("files/<int:pk>/", views.payment_file, name="file"),
     path("reconciliation/", views.reconcile, name="reconcile"),

@@ -41,6 +41,7 @@ from .forms import (
     RefundForm,
     ReverseForm,
     SignOffForm,
+    SplitForm,
 )
 from .models import (
     Channel,
@@ -709,4 +710,47 @@ def refund_bacs_file(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "payments/refund_file.html",
         {"file": found, "refunds": [presenters.refund_row(r) for r in paid]},
+    )
+
+
+@roles(EDIT_ROLES)
+@require_http_methods(["GET", "POST"])
+def split(request: HttpRequest, number: str) -> HttpResponse:
+    """Allocate a receipt by hand across its account's invoices."""
+    found = queries.receipt_or_404(number)
+    holder = queries.account_or_none(allocations.current_account_id(found))
+    if holder is None:
+        raise Http404("The receipt is in the unallocated queue: put it on an account first")
+    # The invoices it could pay: those open now, and those it pays already (undone first).
+    paid_now = set(
+        found.allocations.filter(invoice__isnull=False).values_list("invoice__number", flat=True)
+    )
+    numbers = sorted({i.number for i in allocations.open_invoices(holder)} | paid_now)
+    form = SplitForm(request.POST or None, invoices=numbers)
+    if request.method == "POST" and form.is_valid():
+        requested = form.requested()
+        if not form.errors:
+            try:
+                allocations.allocate_manually(
+                    found, requested, reason=form.cleaned_data["reason"], actor=request.user
+                )
+            except (AllocationError, ValueError) as error:
+                form.add_error(None, str(error))
+            else:
+                return redirect("payments:receipt", number=number)
+    return render(
+        request,
+        "payments/split.html",
+        {
+            "receipt": found,
+            "form": form,
+            "problems": _problems(form),
+            "rows": [(form[f"invoice_{n}"], form[f"amount_{n}"]) for n in range(1, 6)],
+            "open": [
+                {"number": i.number, "due": i.due_on, "owed": format_pounds(i.outstanding_pence)}
+                for i in allocations.open_invoices(holder)
+            ],
+            "amount": format_pounds(found.amount_pence),
+        },
+        status=400 if form.errors else 200,
     )
