@@ -65,10 +65,14 @@ def party(account: LedgerAccount) -> Party:
         payer_id=account.payer_id,
         organisation_code=organisation.code if organisation is not None else None,
     )
+    # Payments builds on billing; a payer or organisation quotes its own payment reference
+    # (decision 8), given the first time one is needed.
+    from carecharge.apps.payments.references import reference_for
+
     if payer is not None:
-        return Party(payer.person, debtor, payer.name, account.code)
+        return Party(payer.person, debtor, payer.name, reference_for(account))
     if organisation is not None:
-        return Party(None, debtor, organisation.name, account.code)
+        return Party(None, debtor, organisation.name, reference_for(account))
     person: ServiceUser = account.person  # type: ignore[assignment]
     return Party(person, debtor, person.full_name, person.account_reference)
 
