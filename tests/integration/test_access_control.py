@@ -135,6 +135,7 @@ EXPECTED: dict[str, frozenset[str] | str] = {
     "payments:move": MONEY_IN,
     "payments:reverse": MONEY_IN,
     "payments:split": MONEY_IN,
+    "payments:card": frozenset({Role.FINANCE_OFFICER, Role.SENIOR_OFFICER, Role.CHARGING_OFFICER}),
     "payments:refund_request": MONEY_IN,
     "payments:refund_decide": MONEY_IN,
     "payments:refund_paid": MONEY_IN,
@@ -398,6 +399,8 @@ def payments_record(name: str, records: dict[str, Any]) -> Any:
             period_start=date(2026, 5, 1), period_end=date(2026, 5, 31), figures={},
             sha256="0" * 64, balanced=True, prepared_at=timezone.now(), prepared_by=clerk,
         )  # fmt: skip
+    if name == "payments:card":
+        return account_for_person(records["person"]).code
     if name == "payments:split":  # a receipt on an account (the queued one has none)
         if "placed_receipt" not in records:
             [records["placed_receipt"]] = receipts.post_receipts(

@@ -366,3 +366,27 @@ def test_a_receipt_is_split_by_hand_across_invoices(s: Scenario) -> None:
 
     owed = {i.number: i.outstanding_pence for i in allocations.open_invoices(ada)}
     assert owed == {first.number: 16_000, second.number: 14_000}
+
+
+def test_a_payment_card_is_issued_and_kept_with_the_persons_letters(s: Scenario) -> None:
+    from carecharge.apps.documents.models import Document
+
+    ada = account_for_person(s.people["ada"])
+    reference = s.people["ada"].account_reference
+    statement = _client(_user("cora", Role.CHARGING_OFFICER)).get(
+        f"/billing/statements/{ada.code}/"
+    )
+    assert 'data-form="payment-card"' in statement.content.decode()
+    made = _client(_user("cora2", Role.CHARGING_OFFICER)).post(f"/payments/cards/{ada.code}/")
+    assert made.status_code == 302
+    card = Document.objects.get(kind="payment_card")
+    assert card.person == s.people["ada"]
+    assert card.snapshot["account"]["reference"] == reference
+    assert card.snapshot["council"]["how_to_pay"]  # the council's ways to pay, as they stood
+    assert bytes(card.pdf[:5]) == b"%PDF-"
+    auditor = _client(_user("audrey", Role.AUDITOR))
+    assert auditor.post(f"/payments/cards/{ada.code}/").status_code == 403
+    from django.core.management import call_command
+
+    # Kept as sent: rendering its snapshot again gives the same bytes.
+    call_command("documents", "verify")

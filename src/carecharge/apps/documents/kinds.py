@@ -12,6 +12,7 @@ OUTCOME_LETTER: Final = "documents/letters/assessment_outcome.html"
 # in this one store so that every issued document is reproducible and verified the same way.
 INVOICE: Final = "billing/documents/pdf/invoice.html"
 STATEMENT: Final = "billing/documents/pdf/statement.html"
+PAYMENT_CARD: Final = "payments/documents/payment_card.html"
 # Large print is the same wording with larger type (a class on the body); easy read, when it
 # comes, will be a variant with a template of its own.
 TEMPLATES: Final = {
@@ -23,4 +24,6 @@ TEMPLATES: Final = {
     (DocumentKind.CREDIT_NOTE, DocumentVariant.LARGE_PRINT): INVOICE,
     (DocumentKind.STATEMENT, DocumentVariant.STANDARD): STATEMENT,
     (DocumentKind.STATEMENT, DocumentVariant.LARGE_PRINT): STATEMENT,
+    (DocumentKind.PAYMENT_CARD, DocumentVariant.STANDARD): PAYMENT_CARD,
+    (DocumentKind.PAYMENT_CARD, DocumentVariant.LARGE_PRINT): PAYMENT_CARD,
 }

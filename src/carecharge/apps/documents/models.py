@@ -25,6 +25,7 @@ class DocumentKind(models.TextChoices):
     INVOICE = "invoice", "Invoice"
     CREDIT_NOTE = "credit_note", "Credit note"
     STATEMENT = "statement", "Statement of account"
+    PAYMENT_CARD = "payment_card", "Payment card (how to pay, with the payment reference)"
 
 
 class DocumentVariant(models.TextChoices):

@@ -18,6 +18,7 @@ urlpatterns = [
     path("reconciliation/", views.reconcile, name="reconcile"),
     path("reconciliation/<int:pk>/", views.kept_reconciliation, name="reconciliation"),
     path("expected/", views.expected_income, name="expected"),
+    path("cards/<str:code>/", views.payment_card, name="card"),
     path("refunds/", views.refund_list, name="refunds"),
     path("refunds/bacs/", views.refund_bacs, name="refund_bacs"),
     path("refunds/bacs/<int:pk>/", views.refund_bacs_file, name="refund_bacs_file"),

@@ -754,3 +754,27 @@ def split(request: HttpRequest, number: str) -> HttpResponse:
         },
         status=400 if form.errors else 200,
     )
+
+
+@roles(EDIT_ROLES | {Role.CHARGING_OFFICER})
+@require_http_methods(["POST"])
+def payment_card(request: HttpRequest, code: str) -> HttpResponse:
+    """Issue the debtor's payment card and keep it with the person's letters."""
+    from carecharge.apps.documents.models import Document
+    from carecharge.apps.ledger.models import LedgerAccount
+
+    from .cards import CardError, issue_payment_card
+
+    account = LedgerAccount.objects.filter(code=code, kind="debtor").first()
+    if account is None:
+        raise Http404("No such debtor account")
+    try:
+        made: Document = issue_payment_card(
+            account,
+            on=timezone.localdate(),
+            actor=request.user,
+            variant=request.POST.get("variant") or None,
+        )
+    except CardError as error:
+        return render(request, "payments/refunds_refused.html", {"message": str(error)}, status=400)
+    return redirect("documents:download", pk=made.pk)
