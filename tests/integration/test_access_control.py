@@ -145,6 +145,24 @@ EXPECTED: dict[str, frozenset[str] | str] = {
     ),
     "payments:reconcile": frozenset({Role.FINANCE_OFFICER, Role.SENIOR_OFFICER, Role.AUDITOR}),
     "payments:reconciliation": frozenset({Role.FINANCE_OFFICER, Role.SENIOR_OFFICER, Role.AUDITOR}),
+    # Direct Debit: everyone on cases reads; income officers and seniors change mandates, make
+    # and download the Bacs files (full bank details), settle runs and import reports.
+    "directdebit:mandates": READ,
+    "directdebit:mandate": READ,
+    "directdebit:auddis": READ,
+    "directdebit:file": READ,
+    "directdebit:runs": READ,
+    "directdebit:run": READ,
+    "directdebit:reports": READ,
+    "directdebit:report": READ,
+    "directdebit:mandate_new": MONEY_IN,
+    "directdebit:mandate_cancel": MONEY_IN,
+    "directdebit:auddis_make": MONEY_IN,
+    "directdebit:file_download": MONEY_IN,
+    "directdebit:run_new": MONEY_IN,
+    "directdebit:run_settle": MONEY_IN,
+    "directdebit:run_cancel": MONEY_IN,
+    "directdebit:report_import": MONEY_IN,
 }
 
 
@@ -435,6 +453,51 @@ def payments_record(name: str, records: dict[str, Any]) -> Any:
     return records["kept_reconciliation"].pk
 
 
+def directdebit_record(name: str, records: dict[str, Any]) -> Any:
+    """A mandate, a collection run with its file, and an imported Bacs report (for the Direct
+    Debit pages), made when first needed."""
+    from django.utils import timezone
+
+    from carecharge.apps.directdebit.models import (
+        BacsFile,
+        BacsReportImport,
+        CollectionRun,
+        Mandate,
+    )
+    from carecharge.apps.ledger.operations import account_for_person
+
+    if "dd_mandate" not in records:
+        now = timezone.now()
+        records["dd_mandate"] = Mandate.objects.create(
+            sun="999901", reference="NBC00000018", account=account_for_person(records["person"]),
+            payer_name="Ada Lovelace", bacs_name="ADA LOVELACE", sort_code="400000",
+            account_number="10000299", modulus_check="valid", basis="balance",
+            signed_on=date(2026, 3, 2), created_at=now,
+        )  # fmt: skip
+        file = BacsFile.objects.create(
+            kind="collections", sun="999901", serial_number=2, processing_day=date(2026, 3, 31),
+            created_on=date(2026, 3, 12), text="VOL1", sha256="2" * 64, control_report="Report",
+            item_count=0, total_pence=0, created_at=now,
+        )  # fmt: skip
+        records["dd_file"] = file
+        records["dd_run"] = CollectionRun.objects.create(
+            collection_date=date(2026, 4, 1), processing_day=date(2026, 3, 31),
+            input_day=date(2026, 3, 30), built_on=date(2026, 3, 12), file=file, item_count=0,
+            total_pence=0, created_at=now,
+        )  # fmt: skip
+        records["dd_report"] = BacsReportImport.objects.create(
+            kind="arudd", filename="arudd.xml", sha256="0" * 64, size_bytes=1, content=b"x",
+            report_date=date(2026, 4, 2), imported_at=now,
+        )  # fmt: skip
+    if name.startswith("directdebit:mandate"):
+        return records["dd_mandate"]
+    if name.startswith("directdebit:file"):
+        return records["dd_file"]
+    if name.startswith("directdebit:run"):
+        return records["dd_run"]
+    return records["dd_report"]
+
+
 def url_for(name: str, pattern: URLPattern, records: dict[str, Any]) -> str:
     from django.urls import reverse
 
@@ -461,6 +524,8 @@ def url_for(name: str, pattern: URLPattern, records: dict[str, Any]) -> str:
             values[key] = billing_record(name, records)
         elif name.startswith("payments:"):
             values[key] = payments_record(name, records)
+        elif name.startswith("directdebit:") and key == "pk":
+            values[key] = directdebit_record(name, records).pk
         elif key == "person_pk":
             values[key] = records["person"].pk
         elif name == "documents:download":

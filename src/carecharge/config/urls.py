@@ -14,5 +14,6 @@ urlpatterns = [
     path("ledger/", include("carecharge.apps.ledger.urls")),
     path("billing/", include("carecharge.apps.billing.urls")),
     path("payments/", include("carecharge.apps.payments.urls")),
+    path("direct-debit/", include("carecharge.apps.directdebit.urls")),
     path("", include("carecharge.apps.web.urls")),
 ]
