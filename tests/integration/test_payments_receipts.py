@@ -16,7 +16,7 @@ from carecharge.apps.ledger.models import LedgerAccount
 from carecharge.apps.ledger.operations import account_for_person
 from carecharge.apps.ledger.queries import balance as balance_of
 from carecharge.apps.payments import allocations, receipts, references
-from carecharge.apps.payments.models import Allocation, Channel, MatchRule, Receipt
+from carecharge.apps.payments.models import Allocation, Channel, MatchRule, PaymentFile, Receipt
 from carecharge.core.payments.allocation import AllocationError
 
 from .billing_scenario import HOME_CARE, Scenario
@@ -218,9 +218,14 @@ def test_receipts_and_allocations_are_never_changed(s: Scenario) -> None:
     [receipt] = receipts.post_receipts(
         [_bank(1_000, key="bank:7", account=account)], actor=s.officer
     )
+    PaymentFile.objects.create(
+        kind="csv", filename="x.csv", sha256="2" * 64, size_bytes=1, received_at=receipt.created_at
+    )
     for sql in (
         "UPDATE payments_receipt SET amount_pence = 1",
         "DELETE FROM payments_allocation",
+        "UPDATE payments_paymentfile SET filename = 'y.csv'",
+        "DELETE FROM payments_paymentfile",
     ):
         with (
             pytest.raises(Exception, match="payment records are never changed"),

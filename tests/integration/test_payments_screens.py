@@ -286,6 +286,8 @@ def test_a_bank_statement_is_uploaded_matched_and_recognised_the_second_time(
         "2 receipts totalling £212.00: 1 matched and posted to accounts, 1 put in the "
         "unallocated queue." in page
     )
+    original = finance.get(done["Location"] + "?download=1")
+    assert original.content == body  # the file kept exactly as received
     again = upload(body)
     assert again.status_code == 302 and again["Location"].endswith("?again=1")
     assert "This file was imported before" in _text(finance.get(again["Location"]))

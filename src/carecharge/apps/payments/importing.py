@@ -291,6 +291,7 @@ def import_payment_file(
             filename=filename[:200],
             sha256=digest,
             size_bytes=len(data),
+            content=data,
             received_at=timezone.now(),
             received_by=actor if getattr(actor, "is_authenticated", False) else None,
             statement_account=statement.account[:60],

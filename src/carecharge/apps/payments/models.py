@@ -60,6 +60,8 @@ class PaymentFile(models.Model):
     filename = models.CharField(max_length=200)
     sha256 = models.CharField(max_length=64, unique=True)
     size_bytes = models.PositiveIntegerField()
+    # The original file, exactly as received (DESIGN principle 7).
+    content = models.BinaryField(default=b"")
     received_at = models.DateTimeField()
     received_by = models.ForeignKey(
         "auth.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"

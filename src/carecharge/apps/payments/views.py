@@ -511,6 +511,10 @@ def payment_file(request: HttpRequest, pk: int) -> HttpResponse:
     found = PaymentFile.objects.filter(pk=pk).select_related("received_by").first()
     if found is None:
         raise Http404("No such payment file")
+    if request.GET.get("download") == "1":
+        response = HttpResponse(bytes(found.content), content_type="application/octet-stream")
+        response["Content-Disposition"] = f'attachment; filename="{found.filename}"'
+        return response
     rows = [
         presenters.receipt_row(r, queries.holder(r))
         for r in queries.receipts().filter(file=found).order_by("line_number")

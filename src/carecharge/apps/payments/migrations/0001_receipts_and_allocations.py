@@ -6,184 +6,530 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('billing', '0002_charges_and_invoices_never_change'),
-        ('ledger', '0002_ledger_append_only_and_balanced'),
+        ("billing", "0002_charges_and_invoices_never_change"),
+        ("ledger", "0002_ledger_append_only_and_balanced"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='PaymentFile',
+            name="PaymentFile",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('csv', 'Bank statement (CSV)'), ('camt053', 'Bank statement (ISO 20022 camt.053)'), ('mt940', 'Bank statement (SWIFT MT940)'), ('bai2', 'Bank statement (BAI2)'), ('counter', 'Counter and card payments (allpay, PayPoint)')], max_length=10)),
-                ('filename', models.CharField(max_length=200)),
-                ('sha256', models.CharField(max_length=64, unique=True)),
-                ('size_bytes', models.PositiveIntegerField()),
-                ('received_at', models.DateTimeField()),
-                ('statement_account', models.CharField(blank=True, max_length=60)),
-                ('period_start', models.DateField(blank=True, null=True)),
-                ('period_end', models.DateField(blank=True, null=True)),
-                ('opening_pence', models.BigIntegerField(blank=True, null=True)),
-                ('closing_pence', models.BigIntegerField(blank=True, null=True)),
-                ('counts', models.JSONField(default=dict)),
-                ('received_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("csv", "Bank statement (CSV)"),
+                            ("camt053", "Bank statement (ISO 20022 camt.053)"),
+                            ("mt940", "Bank statement (SWIFT MT940)"),
+                            ("bai2", "Bank statement (BAI2)"),
+                            ("counter", "Counter and card payments (allpay, PayPoint)"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("filename", models.CharField(max_length=200)),
+                ("sha256", models.CharField(max_length=64, unique=True)),
+                ("size_bytes", models.PositiveIntegerField()),
+                ("received_at", models.DateTimeField()),
+                ("statement_account", models.CharField(blank=True, max_length=60)),
+                ("period_start", models.DateField(blank=True, null=True)),
+                ("period_end", models.DateField(blank=True, null=True)),
+                ("opening_pence", models.BigIntegerField(blank=True, null=True)),
+                ("closing_pence", models.BigIntegerField(blank=True, null=True)),
+                ("counts", models.JSONField(default=dict)),
+                (
+                    "received_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-received_at', '-id'],
+                "ordering": ["-received_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='PaymentReference',
+            name="PaymentReference",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reference', models.CharField(max_length=8, unique=True)),
-                ('created_at', models.DateTimeField()),
-                ('account', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='payment_reference', to='ledger.ledgeraccount')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("reference", models.CharField(max_length=8, unique=True)),
+                ("created_at", models.DateTimeField()),
+                (
+                    "account",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="payment_reference",
+                        to="ledger.ledgeraccount",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Receipt',
+            name="Receipt",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.CharField(max_length=12, unique=True)),
-                ('channel', models.CharField(choices=[('bank', 'Bank transfer'), ('counter', 'Counter or card (allpay, PayPoint)'), ('cash', 'Cash taken in person'), ('cheque', 'Cheque taken in person'), ('direct_debit', 'Direct Debit')], max_length=14)),
-                ('received_on', models.DateField()),
-                ('amount_pence', models.BigIntegerField()),
-                ('payer_name', models.CharField(blank=True, max_length=140)),
-                ('reference_text', models.CharField(blank=True, max_length=500)),
-                ('line_number', models.PositiveIntegerField(blank=True, null=True)),
-                ('duplicate_key', models.CharField(max_length=200, unique=True)),
-                ('match_rule', models.CharField(choices=[('payment_reference', 'Payment reference (check digit valid)'), ('account_reference', 'Account reference'), ('single_invoice', 'Exact amount of a single open invoice'), ('officer', 'Chosen by an officer'), ('none', 'Not matched: in the unallocated queue')], max_length=20)),
-                ('match_trace', models.JSONField(default=list)),
-                ('named_invoice', models.CharField(blank=True, max_length=20)),
-                ('cheque_number', models.CharField(blank=True, max_length=20)),
-                ('created_at', models.DateTimeField()),
-                ('account', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='receipts', to='ledger.ledgeraccount')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('file', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='receipts', to='payments.paymentfile')),
-                ('transaction', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='receipt', to='ledger.ledgertransaction')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.CharField(max_length=12, unique=True)),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("bank", "Bank transfer"),
+                            ("counter", "Counter or card (allpay, PayPoint)"),
+                            ("cash", "Cash taken in person"),
+                            ("cheque", "Cheque taken in person"),
+                            ("direct_debit", "Direct Debit"),
+                        ],
+                        max_length=14,
+                    ),
+                ),
+                ("received_on", models.DateField()),
+                ("amount_pence", models.BigIntegerField()),
+                ("payer_name", models.CharField(blank=True, max_length=140)),
+                ("reference_text", models.CharField(blank=True, max_length=500)),
+                ("line_number", models.PositiveIntegerField(blank=True, null=True)),
+                ("duplicate_key", models.CharField(max_length=200, unique=True)),
+                (
+                    "match_rule",
+                    models.CharField(
+                        choices=[
+                            ("payment_reference", "Payment reference (check digit valid)"),
+                            ("account_reference", "Account reference"),
+                            ("single_invoice", "Exact amount of a single open invoice"),
+                            ("officer", "Chosen by an officer"),
+                            ("none", "Not matched: in the unallocated queue"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("match_trace", models.JSONField(default=list)),
+                ("named_invoice", models.CharField(blank=True, max_length=20)),
+                ("cheque_number", models.CharField(blank=True, max_length=20)),
+                ("created_at", models.DateTimeField()),
+                (
+                    "account",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="receipts",
+                        to="ledger.ledgeraccount",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "file",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="receipts",
+                        to="payments.paymentfile",
+                    ),
+                ),
+                (
+                    "transaction",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="receipt",
+                        to="ledger.ledgertransaction",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-received_on', '-id'],
+                "ordering": ["-received_on", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='AccountMove',
+            name="AccountMove",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('amount_pence', models.BigIntegerField()),
-                ('reason', models.CharField(max_length=500)),
-                ('moved_at', models.DateTimeField()),
-                ('from_account', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='ledger.ledgeraccount')),
-                ('moved_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('to_account', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='ledger.ledgeraccount')),
-                ('transaction', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='ledger.ledgertransaction')),
-                ('receipt', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='moves', to='payments.receipt')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("amount_pence", models.BigIntegerField()),
+                ("reason", models.CharField(max_length=500)),
+                ("moved_at", models.DateTimeField()),
+                (
+                    "from_account",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="ledger.ledgeraccount",
+                    ),
+                ),
+                (
+                    "moved_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "to_account",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="ledger.ledgeraccount",
+                    ),
+                ),
+                (
+                    "transaction",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="ledger.ledgertransaction",
+                    ),
+                ),
+                (
+                    "receipt",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="moves",
+                        to="payments.receipt",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['moved_at', 'id'],
+                "ordering": ["moved_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='ReceiptReversal',
+            name="ReceiptReversal",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reason', models.CharField(max_length=500)),
-                ('effective_date', models.DateField()),
-                ('reversed_at', models.DateTimeField()),
-                ('receipt', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='reversal', to='payments.receipt')),
-                ('reversed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('transaction', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='ledger.ledgertransaction')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("reason", models.CharField(max_length=500)),
+                ("effective_date", models.DateField()),
+                ("reversed_at", models.DateTimeField()),
+                (
+                    "receipt",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="reversal",
+                        to="payments.receipt",
+                    ),
+                ),
+                (
+                    "reversed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "transaction",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="ledger.ledgertransaction",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Refund',
+            name="Refund",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.CharField(max_length=12, unique=True)),
-                ('amount_pence', models.BigIntegerField()),
-                ('method', models.CharField(choices=[('bacs', "Bacs credit to the payee's bank account"), ('cheque', 'Cheque')], max_length=10)),
-                ('payee_name', models.CharField(max_length=140)),
-                ('sort_code', models.CharField(blank=True, max_length=6)),
-                ('account_number', models.CharField(blank=True, max_length=8)),
-                ('reason', models.CharField(max_length=500)),
-                ('state', models.CharField(choices=[('requested', 'Waiting for approval'), ('approved', 'Approved: to be paid'), ('rejected', 'Rejected'), ('paid', 'Paid')], max_length=10)),
-                ('requested_at', models.DateTimeField()),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('decision_note', models.CharField(blank=True, max_length=500)),
-                ('paid_on', models.DateField(blank=True, null=True)),
-                ('cheque_number', models.CharField(blank=True, max_length=20)),
-                ('bacs_file_sha256', models.CharField(blank=True, max_length=64)),
-                ('account', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='refunds', to='ledger.ledgeraccount')),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('requested_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('transaction', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='refund', to='ledger.ledgertransaction')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.CharField(max_length=12, unique=True)),
+                ("amount_pence", models.BigIntegerField()),
+                (
+                    "method",
+                    models.CharField(
+                        choices=[
+                            ("bacs", "Bacs credit to the payee's bank account"),
+                            ("cheque", "Cheque"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("payee_name", models.CharField(max_length=140)),
+                ("sort_code", models.CharField(blank=True, max_length=6)),
+                ("account_number", models.CharField(blank=True, max_length=8)),
+                ("reason", models.CharField(max_length=500)),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("requested", "Waiting for approval"),
+                            ("approved", "Approved: to be paid"),
+                            ("rejected", "Rejected"),
+                            ("paid", "Paid"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("requested_at", models.DateTimeField()),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                ("decision_note", models.CharField(blank=True, max_length=500)),
+                ("paid_on", models.DateField(blank=True, null=True)),
+                ("cheque_number", models.CharField(blank=True, max_length=20)),
+                ("bacs_file_sha256", models.CharField(blank=True, max_length=64)),
+                (
+                    "account",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="refunds",
+                        to="ledger.ledgeraccount",
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "transaction",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="refund",
+                        to="ledger.ledgertransaction",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-requested_at', '-id'],
+                "ordering": ["-requested_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Allocation',
+            name="Allocation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('amount_pence', models.BigIntegerField()),
-                ('automatic', models.BooleanField()),
-                ('reason', models.CharField(blank=True, max_length=500)),
-                ('created_at', models.DateTimeField()),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('credit_note', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='allocations_from', to='billing.invoice')),
-                ('invoice', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='allocations', to='billing.invoice')),
-                ('receipt', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='allocations', to='payments.receipt')),
-                ('refund', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='allocations', to='payments.refund')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("amount_pence", models.BigIntegerField()),
+                ("automatic", models.BooleanField()),
+                ("reason", models.CharField(blank=True, max_length=500)),
+                ("created_at", models.DateTimeField()),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "credit_note",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="allocations_from",
+                        to="billing.invoice",
+                    ),
+                ),
+                (
+                    "invoice",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="allocations",
+                        to="billing.invoice",
+                    ),
+                ),
+                (
+                    "receipt",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="allocations",
+                        to="payments.receipt",
+                    ),
+                ),
+                (
+                    "refund",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="allocations",
+                        to="payments.refund",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['created_at', 'id'],
+                "ordering": ["created_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='SuspenseClearance',
+            name="SuspenseClearance",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reason', models.CharField(max_length=500)),
-                ('cleared_at', models.DateTimeField()),
-                ('account', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='ledger.ledgeraccount')),
-                ('cleared_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('receipt', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='clearance', to='payments.receipt')),
-                ('transaction', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='ledger.ledgertransaction')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("reason", models.CharField(max_length=500)),
+                ("cleared_at", models.DateTimeField()),
+                (
+                    "account",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="ledger.ledgeraccount",
+                    ),
+                ),
+                (
+                    "cleared_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "receipt",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="clearance",
+                        to="payments.receipt",
+                    ),
+                ),
+                (
+                    "transaction",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="ledger.ledgertransaction",
+                    ),
+                ),
             ],
         ),
         migrations.AddConstraint(
-            model_name='receipt',
-            constraint=models.CheckConstraint(condition=models.Q(('amount_pence__gt', 0)), name='receipts_are_positive'),
+            model_name="receipt",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("amount_pence__gt", 0)), name="receipts_are_positive"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='refund',
-            constraint=models.CheckConstraint(condition=models.Q(('amount_pence__gt', 0)), name='refunds_are_positive'),
+            model_name="refund",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("amount_pence__gt", 0)), name="refunds_are_positive"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='refund',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('method', 'bacs'), _negated=True), models.Q(models.Q(('sort_code', ''), _negated=True), models.Q(('account_number', ''), _negated=True)), _connector='OR'), name='a_bacs_refund_has_bank_details'),
+            model_name="refund",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("method", "bacs"), _negated=True),
+                    models.Q(
+                        models.Q(("sort_code", ""), _negated=True),
+                        models.Q(("account_number", ""), _negated=True),
+                    ),
+                    _connector="OR",
+                ),
+                name="a_bacs_refund_has_bank_details",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='refund',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('state', 'paid'), _negated=True), ('transaction__isnull', False), _connector='OR'), name='a_paid_refund_is_posted'),
+            model_name="refund",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("state", "paid"), _negated=True),
+                    ("transaction__isnull", False),
+                    _connector="OR",
+                ),
+                name="a_paid_refund_is_posted",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='allocation',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('receipt__isnull', False), ('credit_note__isnull', True)), models.Q(('receipt__isnull', True), ('credit_note__isnull', False)), _connector='OR'), name='an_allocation_has_one_source'),
+            model_name="allocation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("receipt__isnull", False), ("credit_note__isnull", True)),
+                    models.Q(("receipt__isnull", True), ("credit_note__isnull", False)),
+                    _connector="OR",
+                ),
+                name="an_allocation_has_one_source",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='allocation',
-            constraint=models.CheckConstraint(condition=models.Q(('amount_pence', 0), _negated=True), name='allocations_are_not_zero'),
+            model_name="allocation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("amount_pence", 0), _negated=True),
+                name="allocations_are_not_zero",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='allocation',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('invoice__isnull', False), ('refund__isnull', True)), models.Q(('invoice__isnull', True), ('refund__isnull', False)), _connector='OR'), name='an_allocation_pays_one_thing'),
+            model_name="allocation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("invoice__isnull", False), ("refund__isnull", True)),
+                    models.Q(("invoice__isnull", True), ("refund__isnull", False)),
+                    _connector="OR",
+                ),
+                name="an_allocation_pays_one_thing",
+            ),
         ),
     ]

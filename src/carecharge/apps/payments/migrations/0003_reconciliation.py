@@ -6,35 +6,55 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('payments', '0002_payments_never_change'),
+        ("payments", "0002_payments_never_change"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='paymentfile',
-            name='other_lines',
+            model_name="paymentfile",
+            name="other_lines",
             field=models.JSONField(default=list),
         ),
         migrations.CreateModel(
-            name='MonthEndReconciliation',
+            name="MonthEndReconciliation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('period_start', models.DateField()),
-                ('period_end', models.DateField()),
-                ('figures', models.JSONField()),
-                ('sha256', models.CharField(max_length=64)),
-                ('balanced', models.BooleanField()),
-                ('prepared_at', models.DateTimeField()),
-                ('signed_off_at', models.DateTimeField(blank=True, null=True)),
-                ('sign_off_note', models.TextField(blank=True)),
-                ('prepared_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('signed_off_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("period_start", models.DateField()),
+                ("period_end", models.DateField()),
+                ("figures", models.JSONField()),
+                ("sha256", models.CharField(max_length=64)),
+                ("balanced", models.BooleanField()),
+                ("prepared_at", models.DateTimeField()),
+                ("signed_off_at", models.DateTimeField(blank=True, null=True)),
+                ("sign_off_note", models.TextField(blank=True)),
+                (
+                    "prepared_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "signed_off_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-period_end', '-prepared_at'],
+                "ordering": ["-period_end", "-prepared_at"],
             },
         ),
     ]

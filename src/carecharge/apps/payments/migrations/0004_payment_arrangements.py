@@ -6,33 +6,76 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('ledger', '0002_ledger_append_only_and_balanced'),
-        ('payments', '0003_reconciliation'),
+        ("ledger", "0002_ledger_append_only_and_balanced"),
+        ("payments", "0003_reconciliation"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='PaymentArrangement',
+            name="PaymentArrangement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('standing_order', 'Standing order'), ('payment_plan', 'Payment plan')], max_length=16)),
-                ('amount_pence', models.BigIntegerField()),
-                ('frequency', models.CharField(choices=[('weekly', 'Weekly'), ('fortnightly', 'Every two weeks'), ('four_weekly', 'Every four weeks'), ('monthly', 'Monthly')], max_length=12)),
-                ('first_due', models.DateField()),
-                ('last_due', models.DateField(blank=True, null=True)),
-                ('note', models.CharField(blank=True, max_length=500)),
-                ('created_at', models.DateTimeField()),
-                ('ended_on', models.DateField(blank=True, null=True)),
-                ('ended_reason', models.CharField(blank=True, max_length=500)),
-                ('account', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='payment_arrangements', to='ledger.ledgeraccount')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("standing_order", "Standing order"),
+                            ("payment_plan", "Payment plan"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("amount_pence", models.BigIntegerField()),
+                (
+                    "frequency",
+                    models.CharField(
+                        choices=[
+                            ("weekly", "Weekly"),
+                            ("fortnightly", "Every two weeks"),
+                            ("four_weekly", "Every four weeks"),
+                            ("monthly", "Monthly"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                ("first_due", models.DateField()),
+                ("last_due", models.DateField(blank=True, null=True)),
+                ("note", models.CharField(blank=True, max_length=500)),
+                ("created_at", models.DateTimeField()),
+                ("ended_on", models.DateField(blank=True, null=True)),
+                ("ended_reason", models.CharField(blank=True, max_length=500)),
+                (
+                    "account",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="payment_arrangements",
+                        to="ledger.ledgeraccount",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['first_due', 'pk'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('amount_pence__gt', 0)), name='arrangements_are_for_money')],
+                "ordering": ["first_due", "pk"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("amount_pence__gt", 0)),
+                        name="arrangements_are_for_money",
+                    )
+                ],
             },
         ),
     ]

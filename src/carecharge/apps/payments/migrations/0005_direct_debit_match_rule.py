@@ -4,15 +4,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('payments', '0004_payment_arrangements'),
+        ("payments", "0004_payment_arrangements"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='receipt',
-            name='match_rule',
-            field=models.CharField(choices=[('payment_reference', 'Payment reference (check digit valid)'), ('account_reference', 'Account reference'), ('single_invoice', 'Exact amount of a single open invoice'), ('officer', 'Chosen by an officer'), ('direct_debit', "Direct Debit collection under the payer's mandate"), ('none', 'Not matched: in the unallocated queue')], max_length=20),
+            model_name="receipt",
+            name="match_rule",
+            field=models.CharField(
+                choices=[
+                    ("payment_reference", "Payment reference (check digit valid)"),
+                    ("account_reference", "Account reference"),
+                    ("single_invoice", "Exact amount of a single open invoice"),
+                    ("officer", "Chosen by an officer"),
+                    ("direct_debit", "Direct Debit collection under the payer's mandate"),
+                    ("none", "Not matched: in the unallocated queue"),
+                ],
+                max_length=20,
+            ),
         ),
     ]
