@@ -249,7 +249,7 @@ def test_addacs_changes_bank_details_reinstates_and_notes(dd: DirectDebits) -> N
             ada.reference,
             "details_changed",
             "ADDACS 3 account transferred: collections now from sort code 600000, account "
-            "12345679 (modulus check passed)",
+            "ending 5679 (modulus check passed)",
         ),
         (
             bea.reference,

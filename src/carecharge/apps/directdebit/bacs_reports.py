@@ -21,7 +21,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from carecharge.apps.payments.models import Channel, MatchRule, Receipt
+from carecharge.apps.payments.models import Channel, MatchRule, Receipt, ReceiptReversal
 from carecharge.apps.payments.receipts import NewReceipt, post_receipts, reverse_receipt
 from carecharge.core.bacs.modulus import check_account
 from carecharge.core.bacs.reports import (
@@ -171,7 +171,9 @@ class _Applier:
             f"Direct Debit {'returned unpaid' if kind == ReturnKind.ARUDD else 'claimed back'}: "
             f"{description} ({kind.upper()} {show_day(self.report.report_date)})"
         )
-        reversal = reverse_receipt(
+        # Reversed by hand already (a bounced payment noticed on the bank statement first):
+        # the return is recorded against that reversal, not reversed twice.
+        reversal = ReceiptReversal.objects.filter(receipt=item.receipt).first() or reverse_receipt(
             item.receipt, reason=why, effective_date=effective, actor=self.actor
         )
         ItemReturn.objects.create(
@@ -528,7 +530,8 @@ def _addacs_step(
             note(
                 "details_changed",
                 f"ADDACS {code} {words}: collections now from sort code "
-                f"{new_sort_code}, account {new_account} (modulus check {checked.status.value})",
+                f"{new_sort_code}, account ending {new_account[-4:]} "
+                f"(modulus check {checked.status.value})",
             )
         elif reason is AddacsReason.INSTRUCTION_REINSTATED:
             if mandate.status == MandateStatus.CANCELLED:
@@ -675,6 +678,20 @@ def _audacc_step(
                     )
                 continue
             why = f"{name} rejected by Bacs" + (f": {'; '.join(messages)}" if messages else "")
+            if instruction.code != InstructionCode.CANCEL and mandate.status not in (
+                MandateStatus.PENDING,
+                MandateStatus.LODGED,
+                MandateStatus.LIVE,
+            ):
+                # The mandate ended since: sending the instruction again would set it up anew.
+                applier.note(
+                    "not_requeued",
+                    f"{why}: not sent again, the mandate is {mandate.get_status_display().lower()}",
+                    reference=mandate.reference,
+                    line=line,
+                    mandate=mandate,
+                )
+                continue
             queue_instruction(
                 mandate,
                 instruction.code,

@@ -251,6 +251,19 @@ def _plan(
                 )
             )
             continue
+        owed = balance(mandate.account) - already[mandate.account_id]
+        if owed < returned.amount_pence:
+            # Bacs presents again only the exact amount returned: if the payer has paid since
+            # (or a credit note reduced the debt), it would take money no longer owed.
+            result.skipped.append(
+                Skipped(
+                    mandate.reference,
+                    mandate.account.code,
+                    returned.amount_pence,
+                    f"not presented again: only {format_pounds(max(owed, 0))} is owed now",
+                )
+            )
+            continue
         candidates.append(Candidate(mandate, returned.amount_pence, "18", represents=returned))
         already[mandate.account_id] += returned.amount_pence
     mandates = Mandate.objects.filter(status=MandateStatus.LIVE).select_related("account")
@@ -597,6 +610,14 @@ def cancel_run(run: CollectionRun, *, reason: str, actor: Any) -> CollectionRun:
             raise DirectDebitError(
                 f"Run {run.pk} is {run.get_state_display().lower()}: only a run not yet settled "
                 "can be cancelled"
+            )
+        # After its input day the file may be with Bacs: cancelling would free the balances
+        # for another run and collect the same money twice.
+        if timezone.localdate() > run.input_day:
+            raise DirectDebitError(
+                f"Run {run.pk}'s file had to reach Bacs by {show_day(run.input_day)}: it may have "
+                "been sent, so it cannot be cancelled here; settle it, and refund or reverse "
+                "what was not collected"
             )
         before = snapshot(run, RUN_AUDITED)
         run.state = RunState.CANCELLED
