@@ -288,6 +288,8 @@ def test_a_bank_statement_is_uploaded_matched_and_recognised_the_second_time(
     )
     original = finance.get(done["Location"] + "?download=1")
     assert original.content == body  # the file kept exactly as received
+    charging = _client(_user("cora", Role.CHARGING_OFFICER))
+    assert charging.get(done["Location"] + "?download=1").status_code == 403
     again = upload(body)
     assert again.status_code == 302 and again["Location"].endswith("?again=1")
     assert "This file was imported before" in _text(finance.get(again["Location"]))

@@ -512,6 +512,9 @@ def payment_file(request: HttpRequest, pk: int) -> HttpResponse:
     if found is None:
         raise Http404("No such payment file")
     if request.GET.get("download") == "1":
+        # The file as the bank sent it holds every payer's details: finance and audit only.
+        if not has_any_role(request.user, RECONCILE_ROLES):
+            return HttpResponse(status=403)
         response = HttpResponse(bytes(found.content), content_type="application/octet-stream")
         response["Content-Disposition"] = f'attachment; filename="{found.filename}"'
         return response
@@ -529,6 +532,7 @@ def payment_file(request: HttpRequest, pk: int) -> HttpResponse:
             "received": format_pounds(int(counts.get("received_pence", 0))),
             "rows": rows,
             "again": request.GET.get("again") == "1",
+            "may_download": has_any_role(request.user, RECONCILE_ROLES),
         },
     )
 
