@@ -20,7 +20,6 @@ from functools import partial
 from typing import Any
 
 from django.db import connection, models
-from django.db.models import F
 from django.utils import timezone
 
 from carecharge.apps.ledger import operations as ledger
@@ -36,9 +35,9 @@ from .models import (
     ChargeRecord,
     Invoice,
     InvoiceKind,
-    NumberSequence,
     RunPerson,
 )
+from .numbers import take_numbers
 
 SEQUENCES = {
     InvoiceKind.INVOICE: ("invoice", "INV"),
@@ -98,11 +97,8 @@ def documents_for(lines: Sequence[dict[str, Any]]) -> tuple[list[_Document], lis
 
 def _take_numbers(kind: str, count: int) -> list[str]:
     name, prefix = SEQUENCES[InvoiceKind(kind)]
-    NumberSequence.objects.get_or_create(name=name, defaults={"prefix": prefix})
-    sequence = NumberSequence.objects.select_for_update().get(name=name)
-    first = sequence.next_number
-    NumberSequence.objects.filter(pk=sequence.pk).update(next_number=F("next_number") + count)
-    return [f"{sequence.prefix}{n:06d}" for n in range(first, first + count)]
+    prefix, first = take_numbers(name, count, prefix=prefix)
+    return [f"{prefix}{n:06d}" for n in range(first, first + count)]
 
 
 class _Accounts:

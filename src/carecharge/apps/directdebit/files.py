@@ -7,10 +7,9 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from django.db.models import F
 from django.utils import timezone
 
-from carecharge.apps.billing.models import NumberSequence
+from carecharge.apps.billing.numbers import take_numbers
 from carecharge.core.bacs.standard18 import (
     Standard18Error,
     Standard18File,
@@ -31,20 +30,16 @@ def _user(actor: Any) -> Any:
 
 
 def take_serial_number() -> int:
-    """The next submission serial number (VOL1). Bacs refuses a serial it has seen before, so a
-    number is taken for good, even if the transaction that took it is later undone elsewhere."""
-    NumberSequence.objects.get_or_create(
-        name=SERIAL_SEQUENCE, defaults={"prefix": "", "next_number": 1}
-    )
-    sequence = NumberSequence.objects.select_for_update().get(name=SERIAL_SEQUENCE)
-    serial = sequence.next_number
+    """The next submission serial number (VOL1), taken in the caller's transaction: a file that
+    is not kept gives its number back. Bacs refuses a serial it has seen before, so a council
+    moving from another system sets the series past the last one it used."""
+    _, serial = take_numbers(SERIAL_SEQUENCE)
     if serial > MAX_SERIAL:
         raise DirectDebitError(
             "Every Bacs submission serial number up to 999999 has been used: ask the sponsoring "
             "bank how to continue"
         )
-    NumberSequence.objects.filter(pk=sequence.pk).update(next_number=F("next_number") + 1)
-    return int(serial)
+    return serial
 
 
 def store_file(

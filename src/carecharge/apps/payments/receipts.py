@@ -10,11 +10,10 @@ from datetime import date
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from carecharge.apps.audit.operations import record_create
-from carecharge.apps.billing.models import NumberSequence
+from carecharge.apps.billing.numbers import take_numbers
 from carecharge.apps.ledger import operations as ledger
 from carecharge.apps.ledger.models import AccountKind, LedgerAccount
 from carecharge.core import ledger as core
@@ -61,11 +60,8 @@ def _user(actor: Any) -> Any:
 
 def take_receipt_numbers(count: int) -> list[str]:
     name, prefix = RECEIPT_SEQUENCE
-    NumberSequence.objects.get_or_create(name=name, defaults={"prefix": prefix})
-    sequence = NumberSequence.objects.select_for_update().get(name=name)
-    first = sequence.next_number
-    NumberSequence.objects.filter(pk=sequence.pk).update(next_number=F("next_number") + count)
-    return [f"{sequence.prefix}{n:06d}" for n in range(first, first + count)]
+    prefix, first = take_numbers(name, count, prefix=prefix)
+    return [f"{prefix}{n:06d}" for n in range(first, first + count)]
 
 
 def post_receipts(

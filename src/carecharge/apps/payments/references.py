@@ -9,10 +9,9 @@ payment card has the same shape and the same check, and no two debtors can share
 from __future__ import annotations
 
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
-from carecharge.apps.billing.models import NumberSequence
+from carecharge.apps.billing.numbers import take_numbers
 from carecharge.apps.ledger.models import AccountKind, LedgerAccount
 from carecharge.apps.people.models import ServiceUser
 from carecharge.core.identifiers import make_account_reference
@@ -28,12 +27,7 @@ class ReferenceError(ValueError):
 
 
 def _next_other_reference() -> str:
-    NumberSequence.objects.get_or_create(
-        name=SEQUENCE, defaults={"prefix": "", "next_number": OTHER_DEBTORS_FROM}
-    )
-    sequence = NumberSequence.objects.select_for_update().get(name=SEQUENCE)
-    number = sequence.next_number
-    NumberSequence.objects.filter(pk=sequence.pk).update(next_number=F("next_number") + 1)
+    _, number = take_numbers(SEQUENCE, first=OTHER_DEBTORS_FROM)
     return make_account_reference(number)
 
 

@@ -13,12 +13,13 @@ from datetime import date
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F, Sum
+from django.db.models import Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from carecharge.apps.audit.operations import record_create, record_event
-from carecharge.apps.billing.models import Invoice, NumberSequence
+from carecharge.apps.billing.models import Invoice
+from carecharge.apps.billing.numbers import take_numbers
 from carecharge.apps.ledger import operations as ledger
 from carecharge.apps.ledger.models import AccountKind, LedgerAccount
 from carecharge.apps.ledger.queries import balance
@@ -97,10 +98,8 @@ def executor_for(account: LedgerAccount) -> Representative | None:
 
 
 def _take_number() -> str:
-    NumberSequence.objects.get_or_create(name="refund", defaults={"prefix": "RF"})
-    sequence = NumberSequence.objects.select_for_update().get(name="refund")
-    NumberSequence.objects.filter(pk=sequence.pk).update(next_number=F("next_number") + 1)
-    return f"{sequence.prefix}{sequence.next_number:06d}"
+    prefix, number = take_numbers("refund", prefix="RF")
+    return f"{prefix}{number:06d}"
 
 
 def request_refund(
