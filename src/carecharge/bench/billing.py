@@ -316,9 +316,7 @@ def main(argv: list[str] | None = None) -> int:
             "bill the earlier history in one run first, much quicker to set up"
         ),
     )
-    parser.add_argument(
-        "--workers", type=int, default=2, help="processes sharing each run on PostgreSQL"
-    )
+    parser.add_argument("--workers", type=int, default=2, help="processes sharing each run")
     parser.add_argument(
         "--postgres",
         default=POSTGRES_SERVER,

@@ -17,6 +17,8 @@ from carecharge.apps.documents.models import Document
 from carecharge.apps.ledger.models import LedgerAccount, LedgerTransaction
 from carecharge.apps.people.models import ServiceUser
 
+from .fields import DeflatedJSONField
+
 
 class RunState(models.TextChoices):
     DRAFT = "draft", "Draft"
@@ -116,8 +118,8 @@ class RunPerson(models.Model):
     # A fingerprint of everything that decided the person's charges (and the rules): a later run
     # with the same fingerprint need only work out the weeks after this run's date.
     inputs_hash = models.CharField(max_length=64, blank=True)
-    # The adjustments the preview found, exactly as they will be posted.
-    lines = models.JSONField(default=list)
+    # The adjustments the preview found, exactly as they will be posted (deflated: see fields).
+    lines = DeflatedJSONField(default=list)
     invoiced_pence = models.BigIntegerField(default=0)
     credited_pence = models.BigIntegerField(default=0)
     not_invoiced_pence = models.BigIntegerField(default=0)

@@ -16,7 +16,8 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, connection, connections, transaction
-from django.db.models import Exists, F, OuterRef, Sum
+from django.db.models import Exists, F, OuterRef, QuerySet, Sum
+from django.db.models.functions import Mod
 from django.utils import timezone
 
 from carecharge.apps.accounts.roles import Role, has_any_role
@@ -224,68 +225,119 @@ def _list_people(run: BillingRun) -> None:
     BillingRun.objects.filter(pk=run.pk).update(total=len(ids), done=0, progress_at=timezone.now())
 
 
+def _claims_by_lock() -> bool:
+    """PostgreSQL: processes take chunks by locking rows no other process has locked, and
+    work each chunk out inside the transaction that holds the lock. SQLite has no row locks
+    and one writer at a time: each process takes its own share of the people (``part``) and
+    works a chunk out before it takes the write lock, which it holds only to store the
+    chunk, so two processes can work out at once and the database is never locked for long."""
+    return connection.vendor == "postgresql"
+
+
+def _share(rows: QuerySet[RunPerson], part: tuple[int, int] | None) -> QuerySet[RunPerson]:
+    """The rows of process ``part[0]`` of ``part[1]`` (by row id), or all of them."""
+    if part is None or part[1] <= 1:
+        return rows
+    index, count = part
+    return rows.annotate(share=Mod(F("pk"), count)).filter(share=index)
+
+
+def _still(rows: Sequence[RunPerson], statuses: Sequence[str]) -> list[RunPerson]:
+    """The rows that still have one of ``statuses`` (read inside the writing transaction:
+    anything changed while the chunk was worked out is left alone)."""
+    current = set(
+        RunPerson.objects.filter(pk__in=[row.pk for row in rows], status__in=statuses).values_list(
+            "pk", flat=True
+        )
+    )
+    return [row for row in rows if row.pk in current]
+
+
 def work_out_pending(
     run: BillingRun,
     *,
     book: RuleBook,
     chunk: int | None = None,
     progress: Callable[[int, int], None] | None = None,
+    part: tuple[int, int] | None = None,
 ) -> None:
-    council = settings.CARECHARGE_COUNCIL
-    since = billing_from()
     chunk = chunk or CHUNK
+    pending = RunPerson.objects.filter(run=run, status=PersonStatus.PENDING).order_by("pk")
     while True:
-        with transaction.atomic():
-            rows = list(
-                RunPerson.objects.select_for_update(skip_locked=True)
-                .filter(run=run, status=PersonStatus.PENDING)
-                .order_by("pk")[:chunk]
-            )
+        if _claims_by_lock():
+            with transaction.atomic():
+                rows = list(_share(pending, part).select_for_update(skip_locked=True)[:chunk])
+                if not rows:
+                    return
+                _store_worked_out(run, rows, _work_out_chunk(run, rows, book=book))
+        else:
+            rows = list(_share(pending, part)[:chunk])
             if not rows:
                 return
-            ids = [row.person_id for row in rows]
-            inputs = gathered.gather(
-                ids, through=run.through_date, since=since, book=book, council=council
-            )
-            found = work_out_people(
-                inputs, through=run.through_date, since=since, book=book, council=council
-            )
-            context = preflight.Context(
-                through=run.through_date, since=since, book=book, council=council, inputs=inputs
-            )
-            problems = preflight.run_checks(ids, context)
-            blocked = {p.person_id for p in problems if p.severity == Severity.BLOCKER}
-            PreflightProblem.objects.bulk_create(
-                [
-                    PreflightProblem(
-                        run=run,
-                        person_id=p.person_id,
-                        check_name=p.check,
-                        severity=p.severity,
-                        message=p.message,
-                    )
-                    for p in problems
-                ]
-            )
-            for row in rows:
-                result = found[row.person_id]
-                row.status = result["status"]
-                if row.person_id in blocked and result["status"] != PersonStatus.NO_CHANGE:
-                    row.status = PersonStatus.EXCLUDED
-                row.inputs_hash = result["inputs_hash"]
-                row.lines = result["lines"]
-                row.invoiced_pence = result.get("invoiced_pence", 0)
-                row.credited_pence = result.get("credited_pence", 0)
-                row.not_invoiced_pence = result.get("not_invoiced_pence", 0)
-                row.backdated_pence = result.get("backdated_pence", 0)
-                row.problem = result["problem"]
-            save_rows(rows, WORKED_OUT)
-            BillingRun.objects.filter(pk=run.pk).update(
-                done=F("done") + len(rows), progress_at=timezone.now()
-            )
+            found = _work_out_chunk(run, rows, book=book)
+            with transaction.atomic():
+                _store_worked_out(run, _still(rows, [PersonStatus.PENDING]), found)
         if progress is not None:
             run.refresh_from_db(fields=["done", "total"])
             progress(run.done, run.total)
+
+
+def _work_out_chunk(
+    run: BillingRun, rows: Sequence[RunPerson], *, book: RuleBook
+) -> tuple[dict[int, dict[str, Any]], list[preflight.Problem]]:
+    """Each person's result and the pre-flight problems (reads only)."""
+    council = settings.CARECHARGE_COUNCIL
+    since = billing_from()
+    ids = [row.person_id for row in rows]
+    inputs = gathered.gather(ids, through=run.through_date, since=since, book=book, council=council)
+    found = work_out_people(
+        inputs, through=run.through_date, since=since, book=book, council=council
+    )
+    context = preflight.Context(
+        through=run.through_date, since=since, book=book, council=council, inputs=inputs
+    )
+    return found, preflight.run_checks(ids, context)
+
+
+def _store_worked_out(
+    run: BillingRun,
+    rows: Sequence[RunPerson],
+    worked_out: tuple[dict[int, dict[str, Any]], list[preflight.Problem]],
+) -> None:
+    if not rows:
+        return
+    found, problems = worked_out
+    ids = {row.person_id for row in rows}
+    problems = [p for p in problems if p.person_id is None or p.person_id in ids]
+    blocked = {p.person_id for p in problems if p.severity == Severity.BLOCKER}
+    PreflightProblem.objects.bulk_create(
+        [
+            PreflightProblem(
+                run=run,
+                person_id=p.person_id,
+                check_name=p.check,
+                severity=p.severity,
+                message=p.message,
+            )
+            for p in problems
+        ]
+    )
+    for row in rows:
+        result = found[row.person_id]
+        row.status = result["status"]
+        if row.person_id in blocked and result["status"] != PersonStatus.NO_CHANGE:
+            row.status = PersonStatus.EXCLUDED
+        row.inputs_hash = result["inputs_hash"]
+        row.lines = result["lines"]
+        row.invoiced_pence = result.get("invoiced_pence", 0)
+        row.credited_pence = result.get("credited_pence", 0)
+        row.not_invoiced_pence = result.get("not_invoiced_pence", 0)
+        row.backdated_pence = result.get("backdated_pence", 0)
+        row.problem = result["problem"]
+    save_rows(rows, WORKED_OUT)
+    BillingRun.objects.filter(pk=run.pk).update(
+        done=F("done") + len(rows), progress_at=timezone.now()
+    )
 
 
 def refresh_counts(run: BillingRun) -> BillingRun:
@@ -350,7 +402,7 @@ def continue_preview(
 ) -> BillingRun:
     book = book or rulebook()
     _list_people(run)
-    share_work(workers, lambda: work_out_pending(run, book=book, progress=progress))
+    share_work(workers, lambda part: work_out_pending(run, book=book, progress=progress, part=part))
     return finish_preview(run, book=book, source=source)
 
 
@@ -496,52 +548,84 @@ def post_ready(
     book: RuleBook,
     chunk: int | None = None,
     progress: Callable[[int, int], None] | None = None,
+    part: tuple[int, int] | None = None,
 ) -> None:
     """Post ready people a chunk at a time. A person whose inputs changed since the preview is
     left for the next run: what is posted is always exactly what was approved."""
-    council = settings.CARECHARGE_COUNCIL
-    since = billing_from()
-    today = timezone.localdate()
     chunk = chunk or CHUNK
-    rules_now = charging_rules_hash(book, council)
+    ready_rows = (
+        RunPerson.objects.filter(run=run, status__in=POSTABLE)
+        .select_related("person")
+        .order_by("pk")
+    )
     while True:
-        with transaction.atomic():
-            rows = list(
-                RunPerson.objects.select_for_update(skip_locked=True, of=("self",))
-                .filter(run=run, status__in=POSTABLE)
-                .select_related("person")
-                .order_by("pk")[:chunk]
-            )
+        if _claims_by_lock():
+            with transaction.atomic():
+                rows = list(
+                    _share(ready_rows, part).select_for_update(skip_locked=True, of=("self",))[
+                        :chunk
+                    ]
+                )
+                if not rows:
+                    return
+                _post_chunk(run, rows, _unchanged(run, rows, book=book), actor=actor, book=book)
+        else:
+            rows = list(_share(ready_rows, part)[:chunk])
             if not rows:
                 return
-            inputs = gathered.gather(
-                [row.person_id for row in rows],
-                through=run.through_date,
-                since=since,
-                book=book,
-                council=council,
-            )
-            ready: list[RunPerson] = []
-            changed: list[RunPerson] = []
-            for row in rows:
-                digest = gathered.fingerprint(
-                    inputs[row.person_id], rules_hash=rules_now, since=since
-                )
-                (ready if digest == row.inputs_hash else changed).append(row)
-            post_people(run, ready, book=book, council=council, actor=_user(actor), today=today)
-            now = timezone.now()
-            for row in ready:
-                row.status = PersonStatus.POSTED
-                row.posted_at = now
-            for row in changed:
-                row.status = PersonStatus.CHANGED
-            save_rows(rows, ["status", "posted_at"])
-            BillingRun.objects.filter(pk=run.pk).update(
-                done=F("done") + len(rows), progress_at=timezone.now()
-            )
+            unchanged = _unchanged(run, rows, book=book)
+            with transaction.atomic():
+                _post_chunk(run, _still(rows, POSTABLE), unchanged, actor=actor, book=book)
         if progress is not None:
             run.refresh_from_db(fields=["done", "total"])
             progress(run.done, run.total)
+
+
+def _unchanged(run: BillingRun, rows: Sequence[RunPerson], *, book: RuleBook) -> set[int]:
+    """The rows whose person's inputs (and the rules) are as they were at the preview."""
+    council = settings.CARECHARGE_COUNCIL
+    since = billing_from()
+    rules_now = charging_rules_hash(book, council)
+    inputs = gathered.gather(
+        [row.person_id for row in rows],
+        through=run.through_date,
+        since=since,
+        book=book,
+        council=council,
+    )
+    return {
+        row.pk
+        for row in rows
+        if gathered.fingerprint(inputs[row.person_id], rules_hash=rules_now, since=since)
+        == row.inputs_hash
+    }
+
+
+def _post_chunk(
+    run: BillingRun, rows: Sequence[RunPerson], unchanged: set[int], *, actor: Any, book: RuleBook
+) -> None:
+    if not rows:
+        return
+    ready = [row for row in rows if row.pk in unchanged]
+    changed = [row for row in rows if row.pk not in unchanged]
+    post_people(
+        run,
+        ready,
+        book=book,
+        council=settings.CARECHARGE_COUNCIL,
+        actor=_user(actor),
+        today=timezone.localdate(),
+    )
+    now = timezone.now()
+    for row in ready:
+        row.status = PersonStatus.POSTED
+        row.posted_at = now
+    for row in changed:
+        row.status = PersonStatus.CHANGED
+    save_rows(rows, ["status", "posted_at"])
+    BillingRun.objects.filter(pk=run.pk).update(
+        done=F("done") + len(rows), progress_at=timezone.now()
+    )
 
 
 @transaction.atomic
@@ -580,7 +664,10 @@ def continue_post(
     workers: int = 1,
 ) -> BillingRun:
     book = book or rulebook()
-    share_work(workers, lambda: post_ready(run, actor=actor, book=book, progress=progress))
+    share_work(
+        workers,
+        lambda part: post_ready(run, actor=actor, book=book, progress=progress, part=part),
+    )
     return finish_post(run, actor=actor, source=source)
 
 
@@ -694,26 +781,33 @@ def run_to_posted(
         raise
 
 
-def share_work(workers: int, job: Callable[[], None]) -> None:
+def share_work(workers: int, job: Callable[[tuple[int, int] | None], None]) -> None:
     """Do ``job`` in this process and in ``workers - 1`` more at the same time.
 
-    The chunked jobs (`work_out_pending`, `post_ready`) take the next chunk of people that no
-    other process has locked, so processes share a run without ever taking the same person.
-    Only on PostgreSQL: SQLite lets one process write at a time, so there, or when called
-    inside a transaction (whose work a new process could not see), the job runs here alone.
-    The extra processes are forked, so they start with this one's rules already loaded; each
-    opens its own database connection.
+    The chunked jobs (`work_out_pending`, `post_ready`) never take the same person twice: on
+    PostgreSQL each process takes the next chunk no other has locked (``part`` is None); on
+    SQLite each takes its own share of the people (``part``: its number and how many share),
+    works a chunk out, then waits its turn to write it. When called inside a transaction
+    (whose work a new process could not see), or on an in-memory database, the job runs here
+    alone. The extra processes are forked, so they start with this one's rules already
+    loaded; each opens its own database connection.
     """
-    if workers <= 1 or connection.vendor != "postgresql" or connection.in_atomic_block:
-        job()
+    name = str(connection.settings_dict["NAME"])
+    in_memory = connection.vendor == "sqlite" and (name == ":memory:" or "mode=memory" in name)
+    alone = connection.in_atomic_block or in_memory
+    if workers <= 1 or alone:
+        job(None)
         return
     connections.close_all()
     forked = multiprocessing.get_context("fork")
-    helpers = [forked.Process(target=_helper, args=(job,)) for _ in range(workers - 1)]
+    shares: list[tuple[int, int] | None] = (
+        [None] * workers if _claims_by_lock() else [(n, workers) for n in range(workers)]
+    )
+    helpers = [forked.Process(target=_helper, args=(job, share)) for share in shares[1:]]
     for helper in helpers:
         helper.start()
     try:
-        job()
+        job(shares[0])
     finally:
         for helper in helpers:
             helper.join()
@@ -725,8 +819,8 @@ def share_work(workers: int, job: Callable[[], None]) -> None:
         )
 
 
-def _helper(job: Callable[[], None]) -> None:
+def _helper(job: Callable[[tuple[int, int] | None], None], part: tuple[int, int] | None) -> None:
     try:
-        job()
+        job(part)
     finally:
         connections.close_all()

@@ -30,6 +30,7 @@ from carecharge.core.charging.types import PERSON
 from carecharge.core.ledger import Posting, Transaction
 from carecharge.core.rules import RuleBook
 
+from .fields import DeflatedJSONField, pack
 from .models import (
     BillingRun,
     ChargeRecord,
@@ -336,6 +337,8 @@ def _adapter(found: Any) -> Callable[[Any], Any]:
     ops = connection.ops
     if isinstance(found, models.JSONField):
         return json.dumps
+    if isinstance(found, DeflatedJSONField):
+        return pack
     if isinstance(found, models.DateTimeField):
         return ops.adapt_datetimefield_value
     if isinstance(found, models.DateField):
