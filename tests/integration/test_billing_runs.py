@@ -9,12 +9,19 @@ from io import StringIO
 from typing import Any
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 
 from carecharge.apps.billing import operations, posting, work
-from carecharge.apps.billing.models import ChargeRecord, Invoice, PersonStatus, RunPerson
+from carecharge.apps.billing.models import (
+    BillingRun,
+    ChargeRecord,
+    Invoice,
+    PersonStatus,
+    RunPerson,
+)
 from carecharge.apps.ledger import checks
 from carecharge.apps.ledger.models import LedgerTransaction, Posting
 from carecharge.apps.web.council import rulebook
@@ -42,7 +49,7 @@ def test_the_command_runs_draft_to_posted_and_prints_the_summary() -> None:
     out = StringIO()
     call_command(
         "billing", "run", "--to", "2025-04-20", "--as", "charlie", "--approve-as", "sam",
-        "--json", stdout=out,
+        "--json", "--workers", "2", stdout=out,
     )  # fmt: skip
     summary = json.loads(out.getvalue())
     # Two weeks each at £50.00, £51.00 and £52.00: 2 x £153.00.
@@ -64,6 +71,21 @@ def test_the_command_refuses_the_same_person_approving_and_changes_nothing() -> 
                      "--approve-as", "charlie")  # fmt: skip
     assert Invoice.objects.count() == 0
     assert LedgerTransaction.objects.count() == 0
+
+
+def test_a_bad_number_of_workers_is_refused_with_the_setting_or_option_named(
+    settings: Any,
+) -> None:
+    Scenario()
+    with pytest.raises(CommandError, match="--workers: '0' is not a number of processes from 1"):
+        call_command("billing", "run", "--to", "2025-04-20", "--as", "charlie",
+                     "--approve-as", "sam", "--workers", "0")  # fmt: skip
+    settings.CARECHARGE_BILLING_WORKERS = "two"
+    with pytest.raises(ImproperlyConfigured, match="CARECHARGE_BILLING_WORKERS: 'two' is not"):
+        operations.configured_workers()
+    settings.CARECHARGE_BILLING_WORKERS = "3"
+    assert operations.configured_workers() == 3
+    assert BillingRun.objects.count() == 0
 
 
 def test_a_bad_date_is_refused_with_the_field_named() -> None:

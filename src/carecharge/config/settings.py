@@ -77,6 +77,9 @@ CARECHARGE_FINANCE_EXPORT_LAYOUT = os.environ.get("CARECHARGE_FINANCE_EXPORT_LAY
 CARECHARGE_PAYMENT_LAYOUTS = os.environ.get("CARECHARGE_PAYMENT_LAYOUTS", "")
 # The first day carecharge bills: care before it was billed by the system it replaced.
 CARECHARGE_BILLING_FROM = os.environ.get("CARECHARGE_BILLING_FROM", "2025-04-07")
+# Processes sharing each billing run's preview and posting (docs/billing.md): one per core.
+# Tests run the tasks inside the test server's threads, where nothing is forked.
+CARECHARGE_BILLING_WORKERS = os.environ.get("CARECHARGE_BILLING_WORKERS", "1" if TESTING else "2")
 
 INSTALLED_APPS = [
     "django.contrib.auth",

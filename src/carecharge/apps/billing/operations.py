@@ -15,6 +15,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import IntegrityError, connection, connections, transaction
 from django.db.models import Exists, F, OuterRef, QuerySet, Sum
 from django.db.models.functions import Mod
@@ -398,7 +399,7 @@ def continue_preview(
     book: RuleBook | None = None,
     source: str = "web",
     progress: Callable[[int, int], None] | None = None,
-    workers: int = 1,
+    workers: int | None = None,
 ) -> BillingRun:
     book = book or rulebook()
     _list_people(run)
@@ -413,7 +414,7 @@ def preview(
     book: RuleBook | None = None,
     source: str = "web",
     progress: Callable[[int, int], None] | None = None,
-    workers: int = 1,
+    workers: int | None = None,
 ) -> BillingRun:
     begun = begin_preview(run, actor=actor, source=source)
     return continue_preview(begun, book=book, source=source, progress=progress, workers=workers)
@@ -661,7 +662,7 @@ def continue_post(
     book: RuleBook | None = None,
     source: str = "web",
     progress: Callable[[int, int], None] | None = None,
-    workers: int = 1,
+    workers: int | None = None,
 ) -> BillingRun:
     book = book or rulebook()
     share_work(
@@ -678,7 +679,7 @@ def post(
     book: RuleBook | None = None,
     source: str = "web",
     progress: Callable[[int, int], None] | None = None,
-    workers: int = 1,
+    workers: int | None = None,
 ) -> BillingRun:
     """Post an approved run from start to finish, here and now; run again to resume."""
     book = book or rulebook()
@@ -761,7 +762,7 @@ def run_to_posted(
     approver: Any,
     source: str = "command",
     progress: Callable[[int, int], None] | None = None,
-    workers: int = 1,
+    workers: int | None = None,
 ) -> BillingRun:
     """Draft to posted in one go (the command line): the approver must be a different senior
     officer, exactly as on screen. ``workers`` processes share the working out and the posting
@@ -781,8 +782,20 @@ def run_to_posted(
         raise
 
 
-def share_work(workers: int, job: Callable[[tuple[int, int] | None], None]) -> None:
-    """Do ``job`` in this process and in ``workers - 1`` more at the same time.
+def configured_workers() -> int:
+    """How many processes share a run unless told (``CARECHARGE_BILLING_WORKERS``)."""
+    setting = str(settings.CARECHARGE_BILLING_WORKERS).strip()
+    if not setting.isdigit() or int(setting) < 1:
+        raise ImproperlyConfigured(
+            f"CARECHARGE_BILLING_WORKERS: {setting!r} is not a whole number of processes "
+            "(1 or more)"
+        )
+    return int(setting)
+
+
+def share_work(workers: int | None, job: Callable[[tuple[int, int] | None], None]) -> None:
+    """Do ``job`` in this process and in ``workers - 1`` more at the same time (``workers``:
+    `configured_workers` unless given).
 
     The chunked jobs (`work_out_pending`, `post_ready`) never take the same person twice: on
     PostgreSQL each process takes the next chunk no other has locked (``part`` is None); on
@@ -795,6 +808,7 @@ def share_work(workers: int, job: Callable[[tuple[int, int] | None], None]) -> N
     name = str(connection.settings_dict["NAME"])
     in_memory = connection.vendor == "sqlite" and (name == ":memory:" or "mode=memory" in name)
     alone = connection.in_atomic_block or in_memory
+    workers = configured_workers() if workers is None else workers
     if workers <= 1 or alone:
         job(None)
         return

@@ -13,6 +13,7 @@ a run in the wrong state (nothing is changed).
 
 from __future__ import annotations
 
+import argparse
 import json
 from collections.abc import Callable
 from datetime import date
@@ -26,6 +27,9 @@ from carecharge.apps.billing.models import BillingRun
 from carecharge.core.money import format_pounds, to_decimal_string
 
 SOURCE = "command"
+WORKERS_HELP = (
+    "processes sharing the run (default: the CARECHARGE_BILLING_WORKERS setting, one per core)"
+)
 
 
 def _date(text: str) -> date:
@@ -33,6 +37,12 @@ def _date(text: str) -> date:
         return date.fromisoformat(text)
     except ValueError:
         raise CommandError(f"--to: {text!r} is not a date like 2025-05-04") from None
+
+
+def _workers(text: str) -> int:
+    if not text.isdigit() or not 1 <= int(text) <= 64:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of processes from 1 to 64")
+    return int(text)
 
 
 def summary(run: BillingRun) -> dict[str, Any]:
@@ -71,10 +81,12 @@ class Command(BaseCommand):
         run.add_argument("--as", dest="username", required=True, metavar="USERNAME")
         run.add_argument("--approve-as", dest="approver", required=True, metavar="USERNAME")
         run.add_argument("--json", action="store_true", help="print the summary as JSON")
+        run.add_argument("--workers", type=_workers, metavar="N", help=WORKERS_HELP)
         preview = actions.add_parser("preview", help="start (or reuse) a run and preview it")
         preview.add_argument("--to", dest="through", required=True, metavar="DATE")
         preview.add_argument("--as", dest="username", metavar="USERNAME")
         preview.add_argument("--json", action="store_true")
+        preview.add_argument("--workers", type=_workers, metavar="N", help=WORKERS_HELP)
         approve = actions.add_parser("approve", help="approve a previewed run")
         approve.add_argument("run", type=int)
         approve.add_argument("--as", dest="username", required=True, metavar="USERNAME")
@@ -82,6 +94,7 @@ class Command(BaseCommand):
         post.add_argument("run", type=int)
         post.add_argument("--as", dest="username", required=True, metavar="USERNAME")
         post.add_argument("--json", action="store_true")
+        post.add_argument("--workers", type=_workers, metavar="N", help=WORKERS_HELP)
         show = actions.add_parser("show", help="a run's summary")
         show.add_argument("run", type=int)
         show.add_argument("--json", action="store_true")
@@ -104,6 +117,7 @@ class Command(BaseCommand):
                     approver=approver,
                     source=SOURCE,
                     progress=self._progress(),
+                    workers=options.get("workers"),
                 )
                 self._summary(done)
             elif action == "preview":
@@ -116,7 +130,11 @@ class Command(BaseCommand):
                 run = self._recorded(
                     run,
                     lambda: operations.preview(
-                        run, actor=previewer, source=SOURCE, progress=self._progress()
+                        run,
+                        actor=previewer,
+                        source=SOURCE,
+                        progress=self._progress(),
+                        workers=options.get("workers"),
                     ),
                 )
                 self._summary(run)
@@ -134,7 +152,11 @@ class Command(BaseCommand):
                     posted = self._recorded(
                         run,
                         lambda: operations.post(
-                            run, actor=actor, source=SOURCE, progress=self._progress()
+                            run,
+                            actor=actor,
+                            source=SOURCE,
+                            progress=self._progress(),
+                            workers=options.get("workers"),
                         ),
                     )
                     self._summary(posted)
