@@ -41,7 +41,7 @@ from .models import (
     RunTask,
     Severity,
 )
-from .posting import insert_rows, post_people, update_rows
+from .posting import insert_rows, plan_people, post_people, update_rows
 from .work import work_out_people
 
 CHUNK = 500
@@ -569,14 +569,18 @@ def post_ready(
                 )
                 if not rows:
                     return
-                _post_chunk(run, rows, _unchanged(run, rows, book=book), actor=actor, book=book)
+                unchanged = _unchanged(run, rows, book=book)
+                plans = plan_people([row for row in rows if row.pk in unchanged])
+                _post_chunk(run, rows, unchanged, plans, actor=actor, book=book)
         else:
             rows = list(_share(ready_rows, part)[:chunk])
             if not rows:
                 return
+            # Everything but the writing is done before the write lock is taken.
             unchanged = _unchanged(run, rows, book=book)
+            plans = plan_people([row for row in rows if row.pk in unchanged])
             with transaction.atomic():
-                _post_chunk(run, _still(rows, POSTABLE), unchanged, actor=actor, book=book)
+                _post_chunk(run, _still(rows, POSTABLE), unchanged, plans, actor=actor, book=book)
         if progress is not None:
             run.refresh_from_db(fields=["done", "total"])
             progress(run.done, run.total)
@@ -603,7 +607,13 @@ def _unchanged(run: BillingRun, rows: Sequence[RunPerson], *, book: RuleBook) ->
 
 
 def _post_chunk(
-    run: BillingRun, rows: Sequence[RunPerson], unchanged: set[int], *, actor: Any, book: RuleBook
+    run: BillingRun,
+    rows: Sequence[RunPerson],
+    unchanged: set[int],
+    plans: dict[int, Any],
+    *,
+    actor: Any,
+    book: RuleBook,
 ) -> None:
     if not rows:
         return
@@ -616,6 +626,7 @@ def _post_chunk(
         council=settings.CARECHARGE_COUNCIL,
         actor=_user(actor),
         today=timezone.localdate(),
+        plans=plans,
     )
     now = timezone.now()
     for row in ready:

@@ -164,6 +164,63 @@ def _income_postings(
     ]
 
 
+@dataclass
+class _PersonPlan:
+    """One person's documents and charge records, worked out before anything is written."""
+
+    documents: list[_Document]
+    leftovers: list[dict[str, Any]]
+    # Each record's values as written (adapted), but for its invoice and created_at.
+    records: list[list[Any]]
+    # The line of each record, to find the invoice it went on.
+    lines: list[dict[str, Any]]
+
+
+def plan_people(rows: Sequence[RunPerson]) -> dict[int, _PersonPlan]:
+    """What posting each row will write, without writing it (reads nothing either): the
+    encoding of every charge record is done here, so the transaction that numbers and writes
+    them, which one process at a time can hold, is as short as it can be."""
+    found = _columns(ChargeRecord, RECORD_FIELDS)
+    prepare = [_adapter(f) for f in found]
+    plans: dict[int, _PersonPlan] = {}
+    for row in rows:
+        documents, leftovers = documents_for(row.lines)
+        records = []
+        for line in row.lines:
+            days = line["days"]
+            values = (
+                None,  # run
+                row.person_id,
+                line["key"],
+                line["kind"],
+                line["debtor"],
+                date.fromisoformat(line["week"][0]),
+                date.fromisoformat(line["week"][1]),
+                date.fromisoformat(days[0]) if days else None,
+                date.fromisoformat(days[1]) if days else None,
+                line["amount_pence"],
+                line["income"],
+                line["invoiced"],
+                line["reason"],
+                int(line["corrects"]) if line["corrects"] else None,
+                line["backdated"],
+                line["description"][:200],
+                Decimal(line["units"]) if line["units"] is not None else None,
+                line["basis"] or {},
+                line["trace"],
+                None,  # invoice
+                None,  # created_at
+            )
+            records.append([adapt(value) for adapt, value in zip(prepare, values, strict=True)])
+        plans[row.pk] = _PersonPlan(documents, leftovers, records, list(row.lines))
+    return plans
+
+
+RUN_COLUMN = 0
+INVOICE_COLUMN = 19
+CREATED_COLUMN = 20
+
+
 def post_people(
     run: BillingRun,
     rows: Sequence[RunPerson],
@@ -172,17 +229,20 @@ def post_people(
     council: str,
     actor: Any,
     today: date,
+    plans: dict[int, _PersonPlan] | None = None,
 ) -> tuple[int, int, int, int]:
-    """Post the rows' lines (inside the caller's transaction). Returns (invoices, credit notes,
-    lines posted, amount posted to debtors)."""
+    """Post the rows' lines (inside the caller's transaction), from ``plans`` (`plan_people`,
+    made here if not given). Returns (invoices, credit notes, lines posted, amount posted to
+    debtors)."""
+    plans = plans if plans is not None else plan_people(rows)
     terms = timedelta(days=payment_terms(book, council, today))
     planned: list[tuple[RunPerson, _Document]] = []
     journals: list[tuple[RunPerson, list[dict[str, Any]]]] = []
     for row in rows:
-        docs, leftovers = documents_for(row.lines)
-        planned.extend((row, doc) for doc in docs)
-        if leftovers:
-            journals.append((row, leftovers))
+        plan = plans[row.pk]
+        planned.extend((row, doc) for doc in plan.documents)
+        if plan.leftovers:
+            journals.append((row, plan.leftovers))
     billed = {row.person_id: row.person for row, doc in planned if doc.debtor == PERSON}
     accounts = _Accounts(list(billed.values()), (doc.debtor for _, doc in planned))
     numbers = {
@@ -262,40 +322,20 @@ def post_people(
     for invoice, (_, doc, _, _, _) in zip(created, invoices, strict=True):
         for line in doc.lines:
             line_invoice[id(line)] = invoice.pk
+    stamp = _adapter(ChargeRecord._meta.get_field("created_at"))(now)
     records = []
     amount_posted = 0
     for row in rows:
-        for line in row.lines:
+        plan = plans[row.pk]
+        for line, record in zip(plan.lines, plan.records, strict=True):
             invoice_id = line_invoice.get(id(line))
             if invoice_id is not None:
                 amount_posted += line["amount_pence"]
-            days = line["days"]
-            records.append(
-                (
-                    run.pk,
-                    row.person_id,
-                    line["key"],
-                    line["kind"],
-                    line["debtor"],
-                    date.fromisoformat(line["week"][0]),
-                    date.fromisoformat(line["week"][1]),
-                    date.fromisoformat(days[0]) if days else None,
-                    date.fromisoformat(days[1]) if days else None,
-                    line["amount_pence"],
-                    line["income"],
-                    line["invoiced"],
-                    line["reason"],
-                    int(line["corrects"]) if line["corrects"] else None,
-                    line["backdated"],
-                    line["description"][:200],
-                    Decimal(line["units"]) if line["units"] is not None else None,
-                    line["basis"] or {},
-                    line["trace"],
-                    invoice_id,
-                    now,
-                )
-            )
-    insert_rows(ChargeRecord, RECORD_FIELDS, records)
+            record[RUN_COLUMN] = run.pk
+            record[INVOICE_COLUMN] = invoice_id
+            record[CREATED_COLUMN] = stamp
+            records.append(record)
+    insert_rows(ChargeRecord, RECORD_FIELDS, records, adapted=True)
     n_invoices = sum(1 for _, d in planned if d.kind == InvoiceKind.INVOICE)
     return n_invoices, len(planned) - n_invoices, len(records), amount_posted
 
@@ -365,24 +405,30 @@ def _prepared(found: Sequence[Any], rows: Iterable[Sequence[Any]]) -> list[list[
     return [[adapt(value) for adapt, value in zip(prepare, row, strict=True)] for row in rows]
 
 
-def _copy(cursor: Any, table: str, columns: str, found: Sequence[Any], rows: Any) -> None:
+def _copy(
+    cursor: Any, table: str, columns: str, found: Sequence[Any], rows: Any, *, adapted: bool = False
+) -> None:
     """PostgreSQL: stream the rows with COPY, several times faster than INSERTs for the same
     rows (values as the fields adapt them; JSON goes as its text)."""
     with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-        for row in _prepared(found, rows):
+        for row in rows if adapted else _prepared(found, rows):
             copy.write_row(row)
 
 
 def insert_rows(
-    model: type[models.Model], names: Sequence[str], rows: Sequence[Sequence[Any]]
+    model: type[models.Model],
+    names: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    *,
+    adapted: bool = False,
 ) -> None:
     """Insert plain values (foreign keys as ids), without building a model instance per row.
 
     A run writes several charge records for every person; building a model instance for each
     and the SQL for each batch costs more than the database does. Values are adapted as the
-    model's own fields adapt them (JSON written as Django writes it); the SQL is made from the
-    model's table and column names, never from input. Nothing is returned (use ``bulk_create``
-    where the new ids are needed).
+    model's own fields adapt them (JSON written as Django writes it), unless ``adapted`` says
+    they already are; the SQL is made from the model's table and column names, never from
+    input. Nothing is returned (use ``bulk_create`` where the new ids are needed).
     """
     if not rows:
         return
@@ -392,13 +438,14 @@ def insert_rows(
     columns = ", ".join(quote(f.column) for f in found)
     with connection.cursor() as cursor, connection.wrap_database_errors:
         if connection.vendor == "postgresql":
-            _copy(cursor, table, columns, found, rows)
+            _copy(cursor, table, columns, found, rows, adapted=adapted)
             return
         marks = ", ".join(["%s"] * len(found))
         for start in range(0, len(rows), LOOKUP):
+            batch = rows[start : start + LOOKUP]
             cursor.executemany(
                 f"INSERT INTO {table} ({columns}) VALUES ({marks})",  # noqa: S608
-                _prepared(found, rows[start : start + LOOKUP]),
+                batch if adapted else _prepared(found, batch),
             )
 
 
