@@ -190,7 +190,7 @@ def child(args: argparse.Namespace, case: str, people: int, report: Path) -> dic
         "--through",
         args.through.isoformat(),
         "--workers",
-        str(args.workers if case == "postgresql" else 1),
+        str(args.workers),
         "--history-runs",
         str(args.history_runs),
         "--postgres",
