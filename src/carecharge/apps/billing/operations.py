@@ -264,6 +264,7 @@ def work_out_pending(
 ) -> None:
     chunk = chunk or CHUNK
     pending = RunPerson.objects.filter(run=run, status=PersonStatus.PENDING).order_by("pk")
+    after = 0
     while True:
         if _claims_by_lock():
             with transaction.atomic():
@@ -272,9 +273,13 @@ def work_out_pending(
                     return
                 _store_worked_out(run, rows, _work_out_chunk(run, rows, book=book))
         else:
-            rows = list(_share(pending, part)[:chunk])
+            # This process's share is its own, taken in order: nothing before the last row it
+            # took is still to do, so it is not read again (at 100,000 people, reading from the
+            # start every time read the run's rows fifty times over).
+            rows = list(_share(pending, part).filter(pk__gt=after)[:chunk])
             if not rows:
                 return
+            after = rows[-1].pk
             found = _work_out_chunk(run, rows, book=book)
             with transaction.atomic():
                 _store_worked_out(run, _still(rows, [PersonStatus.PENDING]), found)
@@ -559,6 +564,7 @@ def post_ready(
         .select_related("person")
         .order_by("pk")
     )
+    after = 0
     while True:
         if _claims_by_lock():
             with transaction.atomic():
@@ -573,9 +579,10 @@ def post_ready(
                 plans = plan_people([row for row in rows if row.pk in unchanged])
                 _post_chunk(run, rows, unchanged, plans, actor=actor, book=book)
         else:
-            rows = list(_share(ready_rows, part)[:chunk])
+            rows = list(_share(ready_rows, part).filter(pk__gt=after)[:chunk])
             if not rows:
                 return
+            after = rows[-1].pk
             # Everything but the writing is done before the write lock is taken.
             unchanged = _unchanged(run, rows, book=book)
             plans = plan_people([row for row in rows if row.pk in unchanged])
